@@ -1,0 +1,159 @@
+namespace Skills.Oci.Build.Oci;
+
+/// <summary>
+/// Wraps content from an untrusted source and checks it against its descriptor while it streams.
+/// The last bytes are released only after the whole content has hashed to the expected digest and
+/// no byte follows, so a reader that reaches the end has seen verified content; any mismatch is a
+/// <see cref="RegistryException"/> of kind <see cref="RegistryErrorKind.DigestMismatch"/>.
+/// </summary>
+public sealed class VerifyingReadStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly Digest _expectedDigest;
+    private readonly long _expectedSize;
+    private readonly System.Security.Cryptography.IncrementalHash _hash;
+    private readonly bool _leaveOpen;
+    private long _position;
+    private bool _verified;
+
+    public VerifyingReadStream(Stream inner, Digest expectedDigest, long expectedSize, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedSize);
+        _inner = inner;
+        _expectedDigest = expectedDigest;
+        _expectedSize = expectedSize;
+        _hash = expectedDigest.CreateHash();
+        _leaveOpen = leaveOpen;
+    }
+
+    /// <summary>Where the content came from, for error messages (a URL without query, a file).</summary>
+    public string? Source { get; init; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _expectedSize;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_verified || buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        var limited = buffer[..(int)Math.Min(buffer.Length, _expectedSize - _position + 1)];
+        var read = _inner.Read(limited);
+        return Accept(limited[..read], () => _inner.Read(new byte[1]) == 0);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_verified || buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        // Read at most one byte past the expected end: enough to notice over-long content.
+        var limited = buffer[..(int)Math.Min(buffer.Length, _expectedSize - _position + 1)];
+        var read = await _inner.ReadAsync(limited, cancellationToken).ConfigureAwait(false);
+        var atEnd = false;
+        if (read > 0 && _position + read == _expectedSize)
+        {
+            atEnd = await _inner.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0;
+        }
+
+        return Accept(limited.Span[..read], () => atEnd);
+    }
+
+    private int Accept(ReadOnlySpan<byte> chunk, Func<bool> innerAtEnd)
+    {
+        if (chunk.Length == 0)
+        {
+            if (_position != _expectedSize)
+            {
+                throw Mismatch($"the content ended after {_position} bytes; {_expectedSize} were expected");
+            }
+
+            Verify();
+            return 0;
+        }
+
+        if (_position + chunk.Length > _expectedSize)
+        {
+            throw Mismatch($"the content is longer than the expected {_expectedSize} bytes");
+        }
+
+        _hash.AppendData(chunk);
+        _position += chunk.Length;
+        if (_position == _expectedSize)
+        {
+            if (!innerAtEnd())
+            {
+                throw Mismatch($"the content is longer than the expected {_expectedSize} bytes");
+            }
+
+            Verify();
+        }
+
+        return chunk.Length;
+    }
+
+    private void Verify()
+    {
+        if (_verified)
+        {
+            return;
+        }
+
+        var actual = _expectedDigest.WithHash(_hash.GetHashAndReset());
+        if (actual != _expectedDigest)
+        {
+            throw Mismatch($"the content hashes to {actual}");
+        }
+
+        _verified = true;
+    }
+
+    private RegistryException Mismatch(string detail) =>
+        new(RegistryErrorKind.DigestMismatch,
+            $"Digest mismatch{(Source is null ? string.Empty : " for " + Source)}: expected {_expectedDigest} ({_expectedSize} bytes), but {detail}.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            if (!_leaveOpen)
+            {
+                _inner.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}
