@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Skills.Oci.Build.FileSystem;
+
+namespace Skills.Oci.Build.Oci;
+
+/// <summary>
+/// An OCI image layout folder (image-spec image-layout.md): <c>oci-layout</c>, <c>index.json</c> and
+/// content-addressed <c>blobs/&lt;alg&gt;/&lt;hex&gt;</c>. <c>dotnet pack</c> writes one; the per-user
+/// cache is one. Blobs are written through a digest-verifying stream into a temporary file and moved
+/// into place, so a blob file, once present, is complete; reads verify again because a cache on disk
+/// can be tampered with. Safe for concurrent writers in several processes.
+/// </summary>
+public sealed class OciImageLayout
+{
+    private const string LayoutFileContent = "{\"imageLayoutVersion\":\"1.0.0\"}";
+    private static readonly TimeSpan IndexLockTimeout = TimeSpan.FromMinutes(2);
+
+    public OciImageLayout(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string IndexPath => Path.Combine(Root, "index.json");
+
+    public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Encoded);
+
+    /// <summary>True when the layout marker exists.</summary>
+    public bool Exists => File.Exists(Path.Combine(Root, "oci-layout"));
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "blobs", Digest.Sha256));
+        var marker = Path.Combine(Root, "oci-layout");
+        if (!File.Exists(marker))
+        {
+            await AtomicFile.WriteAllTextAsync(marker, LayoutFileContent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!File.Exists(IndexPath))
+        {
+            await WriteIndexAsync([], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when the blob is present with the descriptor's size (its digest is checked on read).</summary>
+    public bool HasBlob(Descriptor descriptor)
+    {
+        var info = new FileInfo(BlobPath(descriptor.Digest));
+        return info.Exists && info.Length == descriptor.Size;
+    }
+
+    /// <summary>
+    /// Stores a blob from an untrusted stream; the bytes must match the descriptor or nothing is kept.
+    /// </summary>
+    public async Task WriteBlobAsync(Descriptor descriptor, Stream content, CancellationToken cancellationToken)
+    {
+        var target = BlobPath(descriptor.Digest);
+        if (HasBlob(descriptor))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = AtomicFile.TempPathBeside(target);
+        try
+        {
+            await using (var verifying = new VerifyingReadStream(content, descriptor.Digest, descriptor.Size, leaveOpen: true) { Source = descriptor.Digest.ToString() })
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                await verifying.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            MoveIntoPlace(temp, target);
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    /// <summary>Stores bytes we produced ourselves and returns their descriptor.</summary>
+    public async Task<Descriptor> WriteBlobAsync(string mediaType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var descriptor = Descriptor.FromContent(mediaType, content.Span);
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        await WriteBlobAsync(descriptor, stream, cancellationToken).ConfigureAwait(false);
+        return descriptor;
+    }
+
+    /// <summary>
+    /// Moves a finished file we wrote and hashed ourselves into the blob store (the packer streams a
+    /// large layer to a temporary file while hashing it, then adopts it here without a second copy).
+    /// </summary>
+    public void AdoptBlobFile(string finishedFile, Digest digest)
+    {
+        var target = BlobPath(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        MoveIntoPlace(finishedFile, target);
+    }
+
+    /// <summary>Opens a stored blob; reading verifies it against the descriptor.</summary>
+    public Stream OpenBlob(Descriptor descriptor)
+    {
+        var path = BlobPath(descriptor.Digest);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new RegistryException(RegistryErrorKind.NotFound, $"The blob {descriptor.Digest} is not in the image layout at '{Root}'.", ex);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new RegistryException(RegistryErrorKind.NotFound, $"The blob {descriptor.Digest} is not in the image layout at '{Root}'.", ex);
+        }
+
+        return new VerifyingReadStream(file, descriptor.Digest, descriptor.Size) { Source = path };
+    }
+
+    /// <summary>Reads a small blob (manifest, config) whole, verified, refusing more than <paramref name="maxBytes"/>.</summary>
+    public async Task<byte[]> ReadBlobAsync(Descriptor descriptor, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (descriptor.Size > maxBytes)
+        {
+            throw new RegistryException(RegistryErrorKind.TooLarge, $"The blob {descriptor.Digest} is {descriptor.Size} bytes, more than the limit of {maxBytes} bytes.");
+        }
+
+        await using var stream = OpenBlob(descriptor);
+        var buffer = new byte[descriptor.Size];
+        await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        // The stream verifies when its last byte is read; an empty blob verifies on the first read.
+        if (descriptor.Size == 0)
+        {
+            _ = await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
+        }
+
+        return buffer;
+    }
+
+    /// <summary>The manifests listed in index.json.</summary>
+    public async Task<IReadOnlyList<Descriptor>> ReadIndexAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(IndexPath))
+        {
+            return [];
+        }
+
+        var bytes = await File.ReadAllBytesAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        return OciIndex.Parse(bytes).Manifests;
+    }
+
+    /// <summary>The manifest tagged <paramref name="refName"/> in index.json, if any.</summary>
+    public async Task<Descriptor?> ResolveAsync(string refName, CancellationToken cancellationToken)
+    {
+        var manifests = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        return manifests.LastOrDefault(m => m.GetAnnotation(AnnotationKeys.RefName) == refName);
+    }
+
+    /// <summary>
+    /// Lists a manifest in index.json, under <paramref name="refName"/> when given (replacing what that
+    /// name pointed at), under a cross-process lock so concurrent writers never lose an entry.
+    /// </summary>
+    public async Task AddToIndexAsync(Descriptor manifest, string? refName, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var indexLock = await FileLock.AcquireAsync(IndexPath + ".lock", IndexLockTimeout, cancellationToken).ConfigureAwait(false);
+        var manifests = (await ReadIndexAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        var entry = manifest with
+        {
+            Annotations = refName is null
+                ? manifest.Annotations
+                : new SortedDictionary<string, string>(manifest.Annotations?.ToDictionary(p => p.Key, p => p.Value) ?? [], StringComparer.Ordinal)
+                {
+                    [AnnotationKeys.RefName] = refName,
+                },
+        };
+
+        manifests.RemoveAll(m => refName is null
+            ? m.Digest == manifest.Digest && m.GetAnnotation(AnnotationKeys.RefName) is null
+            : m.GetAnnotation(AnnotationKeys.RefName) == refName);
+        manifests.Add(entry);
+        await WriteIndexAsync(manifests, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task WriteIndexAsync(IReadOnlyList<Descriptor> manifests, CancellationToken cancellationToken)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", 2);
+            writer.WriteString("mediaType", MediaTypes.OciIndex);
+            writer.WritePropertyName("manifests");
+            writer.WriteStartArray();
+            foreach (var manifest in manifests)
+            {
+                OciJsonWriter.WriteDescriptor(writer, manifest);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return AtomicFile.WriteAllBytesAsync(IndexPath, buffer.WrittenMemory, cancellationToken);
+    }
+
+    private static void MoveIntoPlace(string source, string target)
+    {
+        try
+        {
+            // Content-addressed: if another writer got there first, its file is the same content.
+            File.Move(source, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            AtomicFile.TryDelete(source);
+        }
+    }
+}
