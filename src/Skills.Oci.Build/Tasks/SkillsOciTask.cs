@@ -1,0 +1,79 @@
+using Microsoft.Build.Framework;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace Skills.Oci.Build.Tasks;
+
+/// <summary>
+/// Base of every Skills.Oci task: a thin adapter that runs the async core once with cancellation and
+/// maps failures to coded diagnostics at this single boundary, so users never see a stack trace for
+/// something they can fix.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes tasks, and Cancel() may arrive after Execute returns; the source holds no unmanaged resource until a timer is used.")]
+public abstract class SkillsOciTask : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>The file errors point at when they have no better one (usually the project file).</summary>
+    protected virtual string? DefaultDiagnosticFile => BuildEngine?.ProjectFileOfTaskNode;
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            System.Threading.Tasks.Task.Run(() => ExecuteCoreAsync(_cancellation.Token)).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            Log.LogWarning(null, ErrorCodes.Cancelled, ErrorCodes.Cancelled, ErrorCodes.HelpLink(ErrorCodes.Cancelled), null, 0, 0, 0, 0, "The operation was cancelled.");
+            return false;
+        }
+        catch (SkillsOciException ex)
+        {
+            LogDiagnostic(ex.Diagnostic);
+        }
+        catch (RegistryException ex)
+        {
+            LogDiagnostic(RegistryDiagnostics.ToDiagnostic(ex, DefaultDiagnosticFile));
+        }
+        catch (ReferenceFormatException ex)
+        {
+            LogDiagnostic(Diagnostic.Error(ErrorCodes.InvalidReference, ex.Message, DefaultDiagnosticFile));
+        }
+        catch (Exception ex)
+        {
+            LogDiagnostic(Diagnostic.Error(ErrorCodes.InternalError, $"Skills.Oci failed unexpectedly: {ex.Message} Please report this; the details are in a detailed or binary log.", DefaultDiagnosticFile));
+            Log.LogMessage(MessageImportance.Low, ex.ToString());
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Logs a diagnostic with its code, help link, file and line.</summary>
+    protected void LogDiagnostic(Diagnostic diagnostic)
+    {
+        var file = diagnostic.File ?? DefaultDiagnosticFile;
+        var helpLink = ErrorCodes.HelpLink(diagnostic.Code);
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            Log.LogError(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+        }
+        else
+        {
+            Log.LogWarning(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+        }
+    }
+
+    protected void LogDiagnostics(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            LogDiagnostic(diagnostic);
+        }
+    }
+}
