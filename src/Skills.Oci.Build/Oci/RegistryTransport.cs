@@ -1,0 +1,386 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Skills.Oci.Build.Auth;
+
+namespace Skills.Oci.Build.Oci;
+
+/// <summary>
+/// Owns how requests reach a registry: the scheme (HTTPS, with a remembered fall-back to plain HTTP
+/// for loopback and insecure hosts when TLS fails), authorization (challenge, token, resend),
+/// bounded retries with back-off for connection failures, 429 and 5xx (honouring Retry-After), and
+/// redirects for downloads (without credentials when the origin changes).
+/// </summary>
+internal sealed class RegistryTransport : IDisposable
+{
+    private const int MaxRedirects = 5;
+    private readonly RegistryClientOptions _options;
+    private readonly HttpClient _secure;
+    private readonly Lazy<HttpClient> _insecure;
+    private readonly ConcurrentDictionary<string, string> _schemes = new(StringComparer.OrdinalIgnoreCase);
+
+    public RegistryTransport(RegistryClientOptions options)
+    {
+        _options = options;
+        _secure = CreateClient(verifyCertificates: true);
+        _insecure = new Lazy<HttpClient>(() => CreateClient(verifyCertificates: false));
+        Authenticator = new RegistryAuthenticator(
+            options.Credentials ?? new DefaultCredentialProvider(options.Environment),
+            _secure,
+            options.UserAgent,
+            options.IsInsecure);
+    }
+
+    public RegistryAuthenticator Authenticator { get; }
+
+    public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var attempt = 0;
+        var authorized = false;
+        Exception? tlsFailure = null;
+        while (true)
+        {
+            attempt++;
+            var uri = BuildUri(request);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(request, uri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (IsTlsFailure(ex) && CanFallBackToHttp(request, uri))
+            {
+                // Loopback and insecure registries may speak plain HTTP: remember that and go again.
+                _schemes[request.Target.RegistryHost] = Uri.UriSchemeHttp;
+                tlsFailure = ex;
+                attempt--;
+                continue;
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                var delay = BackOff(attempt, null);
+                if (!request.Retryable || attempt >= _options.MaxAttempts || Elapsed(started, delay))
+                {
+                    throw Unreachable(request, uri, ex, attempt);
+                }
+
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (tlsFailure is not null && response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                // An HTTPS server answering our plain-HTTP fall-back: the real problem is TLS trust.
+                response.Dispose();
+                _schemes.TryRemove(request.Target.RegistryHost, out _);
+                throw Unreachable(request, uri, tlsFailure, attempt);
+            }
+
+            if (!_schemes.ContainsKey(request.Target.RegistryHost) && request.AbsoluteUri is null)
+            {
+                _schemes[request.Target.RegistryHost] = uri.Scheme;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized && IsSameOrigin(request, uri))
+            {
+                try
+                {
+                    await Authenticator.AuthenticateAsync(request.Target, response, request.Scopes, request.Operation, authorized, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    response.Dispose();
+                }
+
+                authorized = true;
+                attempt--;
+                continue;
+            }
+
+            if (IsRetryableStatus(response.StatusCode))
+            {
+                var delay = BackOff(attempt, response.Headers.RetryAfter);
+                if (!request.Retryable || attempt >= _options.MaxAttempts || Elapsed(started, delay))
+                {
+                    var status = response.StatusCode;
+                    response.Dispose();
+                    throw new RegistryException(RegistryErrorKind.Unreachable,
+                        $"The registry {request.Target.Registry} answered {(int)status} to {request.Method} {Describe(uri)} after {attempt} attempt(s).")
+                    {
+                        Registry = request.Target.Registry,
+                        Repository = request.Target.Repository,
+                        StatusCode = status,
+                    };
+                }
+
+                response.Dispose();
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (request.FollowRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is not null)
+            {
+                return await FollowRedirectsAsync(request, uri, response, cancellationToken).ConfigureAwait(false);
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>The scheme decided for a host so far (for tests and diagnostics).</summary>
+    public string? SchemeFor(string host) => _schemes.TryGetValue(host, out var scheme) ? scheme : null;
+
+    public void Dispose()
+    {
+        _secure.Dispose();
+        if (_insecure.IsValueCreated)
+        {
+            _insecure.Value.Dispose();
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(RegistryRequest request, Uri uri, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, uri);
+        message.Headers.UserAgent.ParseAdd(_options.UserAgent);
+        foreach (var accept in request.Accept)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        }
+
+        if (IsSameOrigin(request, uri))
+        {
+            message.Headers.Authorization = Authenticator.GetCachedHeader(request.Target.RegistryHost, request.Scopes);
+        }
+
+        message.Content = request.Content?.Invoke();
+        var client = uri.Scheme == Uri.UriSchemeHttps && _options.IsInsecure(request.Target.RegistryHost) ? _insecure.Value : _secure;
+        return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> FollowRedirectsAsync(RegistryRequest request, Uri from, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        for (var hop = 0; hop < MaxRedirects; hop++)
+        {
+            var location = new Uri(from, response.Headers.Location!);
+            response.Dispose();
+            using var message = new HttpRequestMessage(request.Method, location);
+            message.Headers.UserAgent.ParseAdd(_options.UserAgent);
+            // Storage redirects carry their own signature; our credentials stay with the registry.
+            if (string.Equals(location.Authority, from.Authority, StringComparison.OrdinalIgnoreCase))
+            {
+                message.Headers.Authorization = Authenticator.GetCachedHeader(request.Target.RegistryHost, request.Scopes);
+            }
+
+            try
+            {
+                response = await _secure.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                throw Unreachable(request, location, ex, 1);
+            }
+
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is null)
+            {
+                return response;
+            }
+
+            from = location;
+        }
+
+        response.Dispose();
+        throw new RegistryException(RegistryErrorKind.Protocol, $"The registry {request.Target.Registry} redirected more than {MaxRedirects} times.")
+        {
+            Registry = request.Target.Registry,
+            Repository = request.Target.Repository,
+        };
+    }
+
+    private Uri BuildUri(RegistryRequest request)
+    {
+        if (request.AbsoluteUri is not null)
+        {
+            return request.AbsoluteUri;
+        }
+
+        var scheme = _schemes.TryGetValue(request.Target.RegistryHost, out var known) ? known : Uri.UriSchemeHttps;
+        return new Uri($"{scheme}://{request.Target.RegistryHost}{request.PathAndQuery}");
+    }
+
+    /// <summary>The scheme and host a request's path is relative to (upload locations may be relative).</summary>
+    public Uri BaseUri(ImageReference target)
+    {
+        var scheme = _schemes.TryGetValue(target.RegistryHost, out var known) ? known : Uri.UriSchemeHttps;
+        return new Uri($"{scheme}://{target.RegistryHost}/");
+    }
+
+    private bool CanFallBackToHttp(RegistryRequest request, Uri uri) =>
+        request.AbsoluteUri is null &&
+        uri.Scheme == Uri.UriSchemeHttps &&
+        !_schemes.ContainsKey(request.Target.RegistryHost) &&
+        (request.Target.IsLoopback || _options.IsInsecure(request.Target.RegistryHost));
+
+    private static bool IsSameOrigin(RegistryRequest request, Uri uri) =>
+        string.Equals(uri.Authority, request.Target.RegistryHost, StringComparison.OrdinalIgnoreCase) ||
+        (uri.IsDefaultPort && string.Equals(uri.Host, request.Target.RegistryHost, StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsTlsFailure(HttpRequestException exception)
+    {
+#if NET8_0_OR_GREATER
+        if (exception.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            return true;
+        }
+#endif
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
+        exception switch
+        {
+            HttpRequestException => true,
+            IOException => true,
+            // HttpClient reports its own timeout as a cancellation the caller did not ask for.
+            TaskCanceledException => !cancellationToken.IsCancellationRequested,
+            _ => false,
+        };
+
+    private static bool IsRetryableStatus(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private TimeSpan BackOff(int attempt, RetryConditionHeaderValue? retryAfter)
+    {
+        TimeSpan delay;
+        if (retryAfter?.Delta is { } delta)
+        {
+            delay = delta;
+        }
+        else if (retryAfter?.Date is { } date)
+        {
+            delay = date - DateTimeOffset.UtcNow;
+        }
+        else
+        {
+            var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+            // Jitter spreads parallel clients so they do not retry in lock step.
+            delay = TimeSpan.FromMilliseconds(exponential * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        }
+
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
+        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+    }
+
+    private bool Elapsed(DateTimeOffset started, TimeSpan nextDelay) =>
+        DateTimeOffset.UtcNow - started + nextDelay > _options.MaxRetryDuration;
+
+    private static RegistryException Unreachable(RegistryRequest request, Uri uri, Exception cause, int attempts)
+    {
+        var reason = cause is TaskCanceledException ? "the request timed out" : DescribeCause(cause);
+        return new RegistryException(RegistryErrorKind.Unreachable,
+            $"The registry {request.Target.Registry} could not be reached ({request.Method} {Describe(uri)}, {attempts} attempt(s)): {reason}", cause)
+        {
+            Registry = request.Target.Registry,
+            Repository = request.Target.Repository,
+        };
+    }
+
+    private static string DescribeCause(Exception exception)
+    {
+        var innermost = exception;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return innermost == exception ? exception.Message : $"{exception.Message} ({innermost.Message})";
+    }
+
+    /// <summary>A URL for messages: query strings are dropped because upload state and signatures live there.</summary>
+    public static string Describe(Uri uri) => uri.GetLeftPart(UriPartial.Path);
+
+    private HttpClient CreateClient(bool verifyCertificates)
+    {
+        HttpMessageHandler handler;
+        if (_options.HandlerFactory is not null)
+        {
+            handler = _options.HandlerFactory();
+        }
+        else
+        {
+            var sockets = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                ConnectTimeout = _options.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            };
+            if (!verifyCertificates)
+            {
+                // Only for hosts the user listed as insecure, as Docker does for insecure-registries.
+#pragma warning disable CA5359
+                sockets.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+            }
+            else if (_options.AdditionalTrustedCertificates is { Count: > 0 } roots)
+            {
+                sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                    ValidateWithAdditionalRoots(certificate, chain, errors, roots);
+            }
+
+            handler = sockets;
+        }
+
+        return new HttpClient(handler, disposeHandler: true) { Timeout = _options.RequestTimeout };
+    }
+
+    private static bool ValidateWithAdditionalRoots(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection roots)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        // Only an untrusted chain may be rescued by our roots; a name mismatch never is.
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+        if (chain is not null)
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = new X509Certificate2(certificate);
+        return custom.Build(leaf);
+    }
+}
