@@ -53,9 +53,18 @@ public sealed class VerifyingReadStream : Stream
             return 0;
         }
 
-        var limited = buffer[..(int)Math.Min(buffer.Length, _expectedSize - _position + 1)];
-        var read = _inner.Read(limited);
-        return Accept(limited[..read], () => _inner.Read(new byte[1]) == 0);
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkLength(buffer.Length));
+        try
+        {
+            var read = _inner.Read(scratch, 0, ChunkLength(buffer.Length));
+            var accepted = Accept(scratch.AsSpan(0, read), () => _inner.Read(new byte[1]) == 0);
+            scratch.AsSpan(0, accepted).CopyTo(buffer);
+            return accepted;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -68,17 +77,31 @@ public sealed class VerifyingReadStream : Stream
             return 0;
         }
 
-        // Read at most one byte past the expected end: enough to notice over-long content.
-        var limited = buffer[..(int)Math.Min(buffer.Length, _expectedSize - _position + 1)];
-        var read = await _inner.ReadAsync(limited, cancellationToken).ConfigureAwait(false);
-        var atEnd = false;
-        if (read > 0 && _position + read == _expectedSize)
+        // Bytes land in a scratch buffer and reach the caller only once accepted, so the read that
+        // completes the content hands over nothing unless the whole content verified.
+        var length = ChunkLength(buffer.Length);
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            atEnd = await _inner.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0;
-        }
+            var read = await _inner.ReadAsync(scratch.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            var atEnd = false;
+            if (read > 0 && _position + read == _expectedSize)
+            {
+                atEnd = await _inner.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0;
+            }
 
-        return Accept(limited.Span[..read], () => atEnd);
+            var accepted = Accept(scratch.AsSpan(0, read), () => atEnd);
+            scratch.AsSpan(0, accepted).CopyTo(buffer.Span);
+            return accepted;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
+
+    /// <summary>At most one byte past the expected end: enough to notice over-long content.</summary>
+    private int ChunkLength(int bufferLength) => (int)Math.Min(bufferLength, _expectedSize - _position + 1);
 
     private int Accept(ReadOnlySpan<byte> chunk, Func<bool> innerAtEnd)
     {
