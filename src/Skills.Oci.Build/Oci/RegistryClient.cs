@@ -228,6 +228,18 @@ public sealed class RegistryClient : IDisposable
         string mediaType,
         CancellationToken cancellationToken = default)
     {
+        await PutManifestAsync(repository, tagOrDigest, manifest, mediaType, cancellationToken).ConfigureAwait(false);
+        return Digest.ComputeSha256(manifest.Span);
+    }
+
+    /// <summary>Puts a manifest; returns whether the registry says it indexed the manifest's subject.</summary>
+    private async Task<bool> PutManifestAsync(
+        ImageReference repository,
+        string tagOrDigest,
+        ReadOnlyMemory<byte> manifest,
+        string mediaType,
+        CancellationToken cancellationToken)
+    {
         if (manifest.Length > _options.Limits.MaxManifestBytes)
         {
             throw TooLarge(repository, "manifest", manifest.Length, _options.Limits.MaxManifestBytes);
@@ -253,7 +265,7 @@ public sealed class RegistryClient : IDisposable
             throw Mismatch(repository, $"the registry stored the manifest as {stored}, but its bytes hash to {digest}");
         }
 
-        return digest;
+        return FirstHeader(response, "OCI-Subject") is not null;
     }
 
     /// <summary>Lists a repository's tags, following <c>Link</c> pagination where the registry paginates.</summary>
@@ -320,6 +332,62 @@ public sealed class RegistryClient : IDisposable
         return artifactType is null || filtered ? referrers : referrers.Where(r => r.ArtifactType == artifactType).ToList();
     }
 
+    /// <summary>
+    /// Pushes a manifest that refers to another (<c>subject</c>) by its digest. When the registry does
+    /// not confirm it indexes referrers (no <c>OCI-Subject</c> header), the referrer is also listed in
+    /// the index tagged <c>sha256-&lt;hex&gt;</c> of the subject, the tag-schema fallback readers use.
+    /// </summary>
+    public async Task<Descriptor> PushReferrerAsync(
+        ImageReference repository,
+        Descriptor subject,
+        ReadOnlyMemory<byte> manifest,
+        string mediaType,
+        string? artifactType,
+        IReadOnlyDictionary<string, string>? annotations = null,
+        CancellationToken cancellationToken = default)
+    {
+        var digest = Digest.ComputeSha256(manifest.Span);
+        var indexedByRegistry = await PutManifestAsync(repository, digest.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
+        var descriptor = new Descriptor
+        {
+            MediaType = mediaType,
+            ArtifactType = artifactType,
+            Digest = digest,
+            Size = manifest.Length,
+            Annotations = annotations,
+        };
+
+        if (!indexedByRegistry)
+        {
+            await AddToTagSchemaIndexAsync(repository, subject.Digest, descriptor, cancellationToken).ConfigureAwait(false);
+        }
+
+        return descriptor;
+    }
+
+    private async Task AddToTagSchemaIndexAsync(ImageReference repository, Digest subject, Descriptor referrer, CancellationToken cancellationToken)
+    {
+        var tag = subject.ToTagSchema();
+        var manifests = new List<Descriptor>();
+        try
+        {
+            var existing = await FetchManifestAsync(repository.WithDigest(null).WithTag(tag), cancellationToken).ConfigureAwait(false);
+            manifests.AddRange(ParseIndex(existing.Bytes, repository).Manifests);
+        }
+        catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.NotFound)
+        {
+        }
+
+        if (manifests.Any(m => m.Digest == referrer.Digest))
+        {
+            return;
+        }
+
+        manifests.Add(referrer);
+        var index = OciJsonWriter.WriteIndex(manifests);
+        await PutManifestAsync(repository, tag, index, MediaTypes.OciIndex, cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose() => _transport.Dispose();
 
     private async Task<IReadOnlyList<Descriptor>> ListReferrersByTagSchemaAsync(ImageReference repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
@@ -384,7 +452,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         var chunked = _options.UploadMode == BlobUploadMode.Chunked ||
-                      (_options.UploadMode == BlobUploadMode.Auto && descriptor.Size > _options.ChunkSize);
+                      (_options.UploadMode == BlobUploadMode.Auto && descriptor.Size > _options.MonolithicUploadLimit);
         if (!chunked)
         {
             try

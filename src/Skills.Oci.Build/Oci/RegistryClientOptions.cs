@@ -6,7 +6,7 @@ namespace Skills.Oci.Build.Oci;
 /// <summary>How blobs are uploaded.</summary>
 public enum BlobUploadMode
 {
-    /// <summary>One PUT for blobs up to <see cref="RegistryClientOptions.ChunkSize"/>, chunks above; chunks also when a single PUT fails.</summary>
+    /// <summary>One PUT for blobs up to <see cref="RegistryClientOptions.MonolithicUploadLimit"/>, chunks above; chunks also when a single PUT fails.</summary>
     Auto,
 
     /// <summary>Always one PUT (POST then PUT), falling back to chunks if the registry refuses it.</summary>
@@ -38,6 +38,9 @@ public sealed record RegistryClientOptions
     public OciLimits Limits { get; init; } = OciLimits.Default;
 
     public BlobUploadMode UploadMode { get; init; } = BlobUploadMode.Auto;
+
+    /// <summary>In <see cref="BlobUploadMode.Auto"/>, blobs up to this size go in one streamed PUT (the layer limit by default).</summary>
+    public long MonolithicUploadLimit { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Chunk size for PATCH uploads; raised to the registry's <c>OCI-Chunk-Min-Length</c> when it asks.</summary>
     public int ChunkSize { get; init; } = 8 * 1024 * 1024;
