@@ -58,7 +58,7 @@ public static class ChildProcess
             throw new InvalidOperationException($"Could not start '{fileName}': {exception.Message}. Is it installed and on PATH?", exception);
         }
 
-        ChildProcesses.Track(process);
+        ProcessExitCleanup.Track(process);
         try
         {
             process.BeginOutputReadLine();
@@ -79,7 +79,7 @@ public static class ChildProcess
             }
             catch (OperationCanceledException)
             {
-                ChildProcesses.Kill(process);
+                ProcessExitCleanup.Kill(process);
                 cancellationToken.ThrowIfCancellationRequested();
                 timedOut = true;
             }
@@ -101,8 +101,8 @@ public static class ChildProcess
         }
         finally
         {
-            ChildProcesses.Kill(process);
-            ChildProcesses.Untrack(process);
+            ProcessExitCleanup.Kill(process);
+            ProcessExitCleanup.Untrack(process);
         }
     }
 }

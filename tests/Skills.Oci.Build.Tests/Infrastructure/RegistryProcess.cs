@@ -171,9 +171,9 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
 
         _process = null;
-        ChildProcesses.Kill(process);
+        ProcessExitCleanup.Kill(process);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        ChildProcesses.Untrack(process);
+        ProcessExitCleanup.Untrack(process);
         process.Dispose();
     }
 
@@ -283,7 +283,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
             throw new InvalidOperationException("docker-registry is not installed: apt-get install docker-registry", exception);
         }
 
-        ChildProcesses.Track(process);
+        ProcessExitCleanup.Track(process);
         _process = process;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();

@@ -4,16 +4,16 @@ using System.Diagnostics;
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
 /// <summary>
-/// Every long-lived child process the harness starts, killed when the test host exits. A backstop
-/// only: fixtures stop their processes on dispose, but a crashed or aborted test run must not leave
-/// registries listening on the shared machine.
+/// Child processes the harness started and run-wide folders, killed and deleted when the test host
+/// exits. A backstop only: fixtures stop their processes on dispose, but a failed or aborted test run
+/// must not leave registries listening or feeds lying around on the shared machine.
 /// </summary>
-internal static class ChildProcesses
+internal static class ProcessExitCleanup
 {
     private static readonly ConcurrentDictionary<int, Process> Running = new();
     private static readonly ConcurrentDictionary<string, byte> Folders = new();
 
-    static ChildProcesses()
+    static ProcessExitCleanup()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
     }
