@@ -35,6 +35,7 @@ public sealed class LocalPackageFeed
 
     private static async Task<LocalPackageFeed> CreateAsync(CancellationToken cancellationToken)
     {
+        DeleteStaleFeeds();
         var version = string.Create(CultureInfo.InvariantCulture, $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.p{Environment.ProcessId}");
         var root = Path.Combine(Path.GetTempPath(), $"skills-oci-tests-feed-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -53,6 +54,20 @@ public sealed class LocalPackageFeed
             }
         }
 
+        // The exit-time cleanup gets little time before the test host goes away; leave it only two packages.
+        TempDirectory.DeleteWithRetries(Path.Combine(root, "artifacts"));
         return new LocalPackageFeed(feed, version);
+    }
+
+    /// <summary>Removes feeds of earlier runs that were killed before their exit-time cleanup ran (other runs may be live, hence the age).</summary>
+    private static void DeleteStaleFeeds()
+    {
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories("skills-oci-tests-feed-*"))
+        {
+            if (folder.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6))
+            {
+                TempDirectory.DeleteWithRetries(folder.FullName);
+            }
+        }
     }
 }
