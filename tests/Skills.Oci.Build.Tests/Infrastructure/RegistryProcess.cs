@@ -300,9 +300,8 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         catch (Exception exception) when (exception is RegistryStartException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await StopAsync().ConfigureAwait(false);
-            throw new RegistryStartException(
-                $"docker-registry did not start within {Options.StartTimeout.TotalSeconds:0} s ({exception.Message}). Its stderr:{Environment.NewLine}{StandardError}",
-                exception);
+            var reason = exception is RegistryStartException ? "exited during start-up" : $"did not start within {Options.StartTimeout.TotalSeconds:0} s";
+            throw new RegistryStartException($"docker-registry {reason} (config {ConfigPath}). Its stderr:{Environment.NewLine}{StandardError}", exception);
         }
     }
 

@@ -122,4 +122,16 @@ public sealed class RegistryProcessTests : IDisposable
         Assert.NotEqual(oldPort, registry.Port);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Registry_that_cannot_start_fails_with_its_stderr_in_the_message()
+    {
+        await using var issuer = await TokenIssuer.StartAsync(cancellationToken: Timeout);
+        File.Delete(issuer.CertificatePemPath);
+
+        var failure = await Assert.ThrowsAsync<RegistryStartException>(() => RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer }, Timeout));
+
+        Assert.Contains("exited during start-up", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("unable to open token auth root certificate bundle", failure.Message, StringComparison.Ordinal);
+    }
 }
