@@ -26,6 +26,9 @@ public sealed record TokenIssuerOptions
     /// <summary>Callers without credentials get <c>pull</c> on repositories; otherwise they get a token with no access.</summary>
     public bool AllowAnonymousPull { get; init; } = true;
 
+    /// <summary>Users granted only <c>pull</c>, whatever they ask for (for "denied" cases).</summary>
+    public IReadOnlyCollection<string> ReadOnlyUsers { get; init; } = [];
+
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
 }
 
@@ -212,7 +215,7 @@ public sealed class TokenIssuer : IAsyncDisposable
             var name = scope[(firstColon + 1)..lastColon];
             var requested = scope[(lastColon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
             var granted = account is not null
-                ? requested
+                ? _options.ReadOnlyUsers.Contains(account) ? requested.Where(action => action == "pull").ToArray() : requested
                 : _options.AllowAnonymousPull && type == "repository" ? requested.Where(action => action == "pull").ToArray() : [];
             access.Add(new JsonObject
             {

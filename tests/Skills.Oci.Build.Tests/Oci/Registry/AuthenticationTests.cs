@@ -1,0 +1,277 @@
+using System.Security.Cryptography.X509Certificates;
+using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Tests.Infrastructure;
+
+namespace Skills.Oci.Build.Tests.Oci.Registry;
+
+/// <summary>Real registries with htpasswd, token auth and TLS; credentials from the environment, Docker's config and helpers.</summary>
+public sealed class AuthenticationTests : IDisposable
+{
+    private const string Secret = "testpass";
+    private readonly TempDirectory _temp = new("skoci-auth");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static RegistryClient ClientWith(IReadOnlyDictionary<string, string?> environment, RegistryClientOptions? options = null) =>
+        TestClients.Isolated((options ?? new RegistryClientOptions()) with { Environment = key => environment.GetValueOrDefault(key) });
+
+    private static Dictionary<string, string?> EnvironmentCredentials(string user, string password) => new()
+    {
+        [Skills.Oci.Build.Auth.EnvironmentCredentials.Username] = user,
+        [Skills.Oci.Build.Auth.EnvironmentCredentials.Password] = password,
+        ["HOME"] = "/nonexistent-home",
+    };
+
+    [Fact]
+    public async Task Basic_auth_works_with_good_credentials()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        using var client = ClientWith(EnvironmentCredentials("testuser", Secret));
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/basic");
+        var artifact = SampleArtifact.Create("basic");
+
+        await artifact.PushAsync(client, repository, "1.0.0");
+
+        Assert.Equal(artifact.Manifest, (await client.FetchManifestAsync(repository.WithTag("1.0.0"))).Bytes);
+    }
+
+    [Fact]
+    public async Task Basic_auth_with_bad_credentials_is_unauthorized_and_names_the_source_but_not_the_secret()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        using var client = ClientWith(EnvironmentCredentials("testuser", "wrong-secret-value"));
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/basic-bad");
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(repository));
+
+        Assert.Equal(RegistryErrorKind.Unauthorized, error.Kind);
+        Assert.Contains(registry.HostPort, error.Message, StringComparison.Ordinal);
+        Assert.Contains("auth/basic-bad", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SKILLS_OCI_REGISTRY_USERNAME", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret-value", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret-value", RegistryDiagnostics.ToDiagnostic(error).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Basic_auth_without_credentials_says_where_it_looked()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.Directory("empty-docker") });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/basic-none");
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(repository));
+
+        Assert.Equal(RegistryErrorKind.Unauthorized, error.Kind);
+        Assert.Equal("anonymous", error.CredentialSource);
+        Assert.Contains("No credentials were found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty-docker", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCodes.RegistryUnauthorized, RegistryDiagnostics.ToDiagnostic(error).Code);
+    }
+
+    [Fact]
+    public async Task Bearer_tokens_are_requested_with_push_scope_and_reused_for_pulls()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
+        using var client = ClientWith(EnvironmentCredentials("testuser", Secret));
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/token");
+        var artifact = SampleArtifact.Create("token");
+
+        await artifact.PushAsync(client, repository, "1.0.0");
+        var tokensAfterPush = issuer.Requests.Count;
+        await client.FetchManifestAsync(repository.WithTag("1.0.0"));
+        await client.ListTagsAsync(repository);
+
+        Assert.Contains(issuer.Requests, r => r.Scopes.Contains("repository:auth/token:pull,push") && r.Account == "testuser" && r.HadAuthorization && r.Status == 200);
+        Assert.All(issuer.Requests, r => Assert.Equal("test-registry", r.Service));
+        // Pulls after the push needed one more token at most (pull scope), not one per request.
+        Assert.True(issuer.Requests.Count <= tokensAfterPush + 1, $"tokens: {issuer.Requests.Count}, after push: {tokensAfterPush}");
+    }
+
+    [Fact]
+    public async Task Anonymous_pull_tokens_serve_public_pulls_but_not_pushes()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/public");
+        var artifact = SampleArtifact.Create("public");
+        using (var publisher = ClientWith(EnvironmentCredentials("testuser", Secret)))
+        {
+            await artifact.PushAsync(publisher, repository, "1.0.0");
+        }
+
+        issuer.ClearRequests();
+        using var anonymous = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.Directory("no-docker") });
+        var manifest = await anonymous.FetchManifestAsync(repository.WithTag("1.0.0"));
+        var push = await Assert.ThrowsAsync<RegistryException>(() => SampleArtifact.Create("public", seed: 5).PushAsync(anonymous, repository, "2.0.0"));
+
+        Assert.Equal(artifact.Manifest, manifest.Bytes);
+        Assert.Contains(issuer.Requests, r => !r.HadAuthorization && r.Status == 200 && r.Scopes.Contains("repository:auth/public:pull"));
+        Assert.Equal(RegistryErrorKind.Unauthorized, push.Kind);
+        Assert.Contains("No credentials were found", push.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_without_push_rights_is_denied()
+    {
+        await using var issuer = await TokenIssuer.StartAsync(new TokenIssuerOptions
+        {
+            Users = new Dictionary<string, string> { ["testuser"] = Secret, ["reader"] = "readerpass" },
+            ReadOnlyUsers = ["reader"],
+        });
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
+        using var client = ClientWith(EnvironmentCredentials("reader", "readerpass"));
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/readonly");
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => SampleArtifact.Create("readonly").PushAsync(client, repository, "1.0.0"));
+
+        Assert.Equal(RegistryErrorKind.Denied, error.Kind);
+        Assert.Equal(ErrorCodes.RegistryDenied, RegistryDiagnostics.ToDiagnostic(error).Code);
+    }
+
+    [Fact]
+    public async Task Bad_credentials_for_a_token_service_are_unauthorized()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
+        using var client = ClientWith(EnvironmentCredentials("testuser", "not-the-password"));
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(ImageReference.Parse($"{registry.HostPort}/auth/bad-token")));
+
+        Assert.Equal(RegistryErrorKind.Unauthorized, error.Kind);
+        Assert.Contains("rejected the credentials", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_identity_token_is_exchanged_with_the_oauth2_refresh_grant()
+    {
+        await using var issuer = await TokenIssuer.StartAsync(new TokenIssuerOptions
+        {
+            IdentityTokens = new Dictionary<string, string> { ["refresh-123"] = "testuser" },
+        });
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
+        var dockerConfig = _temp.Directory("docker-identity");
+        new DockerConfigWriter().WithIdentityToken(registry.HostPort, "refresh-123").Write(dockerConfig);
+        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/identity");
+
+        await SampleArtifact.Create("identity").PushAsync(client, repository, "1.0.0");
+
+        Assert.Contains(issuer.Requests, r => r.Method == "POST" && r.GrantType == "refresh_token" && r.Status == 200);
+    }
+
+    [Fact]
+    public async Task Docker_config_auths_are_used()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        var dockerConfig = _temp.Directory("docker-auths");
+        new DockerConfigWriter().WithAuth(registry.HostPort, "testuser", Secret).Write(dockerConfig);
+        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/docker-config");
+
+        await SampleArtifact.Create("docker-config").PushAsync(client, repository, "1.0.0");
+
+        Assert.Equal(["1.0.0"], await client.ListTagsAsync(repository));
+    }
+
+    [Fact]
+    public async Task A_credential_helper_named_in_docker_config_is_run_with_the_server_url()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        var helper = CredentialHelperScript.Create(_temp.Directory("helpers"), "test",
+            new Dictionary<string, HelperCredential> { [registry.HostPort] = new("testuser", Secret) });
+        var dockerConfig = _temp.Directory("docker-helper");
+        new DockerConfigWriter().WithCredentialHelper(registry.HostPort, "test").Write(dockerConfig);
+        var previousPath = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", helper.PathWithHelper);
+        try
+        {
+            using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
+            var repository = ImageReference.Parse($"{registry.HostPort}/auth/helper");
+
+            await SampleArtifact.Create("helper").PushAsync(client, repository, "1.0.0");
+
+            var invocation = Assert.Single(helper.ReadInvocations());
+            Assert.Equal("get", invocation.Verb);
+            Assert.Equal(registry.HostPort, invocation.ServerUrl);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", previousPath);
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_credential_helper_is_a_coded_error_naming_it()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
+        var dockerConfig = _temp.Directory("docker-missing-helper");
+        new DockerConfigWriter().WithCredentialStore("does-not-exist").Write(dockerConfig);
+        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
+
+        var error = await Assert.ThrowsAsync<SkillsOciException>(() => client.ListTagsAsync(ImageReference.Parse($"{registry.HostPort}/auth/missing-helper")));
+
+        Assert.Equal(ErrorCodes.CredentialHelperFailed, error.Code);
+        Assert.Contains("docker-credential-does-not-exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tls_with_a_certificate_the_client_trusts_works()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { Tls = true });
+        using var client = ClientWith(new Dictionary<string, string?>(), new RegistryClientOptions
+        {
+            AdditionalTrustedCertificates = [registry.TlsCertificate!],
+        });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/tls");
+        var artifact = SampleArtifact.Create("tls");
+
+        await artifact.PushAsync(client, repository, "1.0.0");
+
+        Assert.Equal(artifact.Manifest, (await client.FetchManifestAsync(repository.WithTag("1.0.0"))).Bytes);
+        Assert.Equal("https", client.SchemeFor(registry.HostPort));
+    }
+
+    [Fact]
+    public async Task Tls_with_an_untrusted_certificate_fails_as_unreachable_and_says_why()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { Tls = true });
+        using var client = ClientWith(new Dictionary<string, string?>());
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(ImageReference.Parse($"{registry.HostPort}/auth/untrusted")));
+
+        Assert.Equal(RegistryErrorKind.Unreachable, error.Kind);
+        Assert.Contains("SSL", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_registry_listed_as_insecure_accepts_an_unverified_certificate()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { Tls = true });
+        using var client = ClientWith(new Dictionary<string, string?> { [RegistryClientOptions.InsecureRegistriesVariable] = "example.invalid; " + registry.HostPort });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/insecure");
+
+        await SampleArtifact.Create("insecure").PushAsync(client, repository, "1.0.0");
+
+        Assert.Equal("https", client.SchemeFor(registry.HostPort));
+    }
+
+    [Fact]
+    public async Task Token_and_tls_together()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer, Tls = true });
+        using var client = ClientWith(EnvironmentCredentials("testuser", Secret), new RegistryClientOptions
+        {
+            AdditionalTrustedCertificates = new X509Certificate2Collection(registry.TlsCertificate!),
+        });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/token-tls");
+
+        await SampleArtifact.Create("token-tls").PushAsync(client, repository, "1.0.0");
+
+        Assert.Equal(["1.0.0"], await client.ListTagsAsync(repository));
+    }
+}
