@@ -8,15 +8,17 @@ namespace Skills.Oci.Build.Trust;
 /// </summary>
 public sealed class SignedArtifact
 {
+    private readonly byte[]? _content;
+
     private SignedArtifact(Digest digest, byte[]? content)
     {
         Digest = digest;
-        Content = content;
+        _content = content;
     }
 
     public Digest Digest { get; }
 
-    public ReadOnlyMemory<byte>? Content { get; }
+    public ReadOnlyMemory<byte>? Content => _content is null ? (ReadOnlyMemory<byte>?)null : _content.AsMemory();
 
     /// <summary>An artifact known by digest only, such as an OCI manifest digest.</summary>
     public static SignedArtifact FromDigest(Digest digest) =>
