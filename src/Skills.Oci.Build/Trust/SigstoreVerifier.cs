@@ -87,11 +87,7 @@ public sealed class SigstoreVerifier
         {
             if (TransparencyLogVerifier.Verify(entry, _root, material) is { } integrated)
             {
-                if (integrated > _time.GetUtcNow() + AllowedClockSkew)
-                {
-                    throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, $"The transparency log entry claims to be integrated at {integrated:O}, which is in the future.");
-                }
-
+                CheckNotInFuture(integrated);
                 times.Add(integrated);
             }
         }
@@ -116,7 +112,7 @@ public sealed class SigstoreVerifier
         return VerificationResult.Succeeded(key.Fingerprint, issuer, subject, times, bundle.TransparencyLogEntries.Count, statement);
     }
 
-    private static (VerificationKey Key, FulcioCertificate? Certificate) ResolveSigner(SigstoreBundle bundle, VerificationPolicy policy)
+    internal static (VerificationKey Key, FulcioCertificate? Certificate) ResolveSigner(SigstoreBundle bundle, VerificationPolicy policy)
     {
         if (bundle.IsKeySigned)
         {
@@ -196,7 +192,22 @@ public sealed class SigstoreVerifier
         return statement;
     }
 
-    private (string Issuer, string Subject) VerifyCertificate(FulcioCertificate certificate, List<DateTimeOffset> times, CertificateIdentity identity)
+    /// <summary>Rejects integrated times later than now (with clock skew allowed): a forged or broken log.</summary>
+    internal void CheckNotInFuture(DateTimeOffset integrated)
+    {
+        if (integrated > _time.GetUtcNow() + AllowedClockSkew)
+        {
+            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, $"The transparency log entry claims to be integrated at {integrated:O}, which is in the future.");
+        }
+    }
+
+    internal TrustedRoot Root => _root;
+
+    /// <summary>
+    /// A keyless certificate is good when, at every trusted signing time, it chains to a Fulcio CA valid
+    /// then, carries a valid SCT, and names the policy's issuer and subject.
+    /// </summary>
+    internal (string Issuer, string Subject) VerifyCertificate(FulcioCertificate certificate, IReadOnlyList<DateTimeOffset> times, CertificateIdentity identity)
     {
         if (times.Count == 0)
         {

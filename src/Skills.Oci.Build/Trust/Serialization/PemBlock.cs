@@ -1,28 +1,29 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Trust.Serialization;
 
 /// <summary>One PEM block (RFC 7468): its label and decoded content.</summary>
-internal sealed record PemBlock(string Label, byte[] Data)
+internal sealed partial record PemBlock(string Label, byte[] Data)
 {
-    /// <summary>Every PEM block in <paramref name="text"/>, in order; text between blocks is ignored.</summary>
+    /// <summary>
+    /// Every PEM block in <paramref name="text"/>, in order. Lax like Go's encoding/pem: text around and
+    /// right after a block is ignored, because keys pasted from source code often carry stray characters
+    /// (cosign's own test key ends in a backtick).
+    /// </summary>
     public static IReadOnlyList<PemBlock> ReadAll(string text, string code)
     {
         var blocks = new List<PemBlock>();
-        var rest = text.AsMemory();
-        while (PemEncoding.TryFind(rest.Span, out var fields))
+        foreach (Match match in Block().Matches(text))
         {
-            var span = rest.Span;
-            var label = span[fields.Label].ToString();
-            var data = new byte[fields.DecodedDataLength];
-            if (!Convert.TryFromBase64Chars(span[fields.Base64Data], data, out var written))
+            var label = match.Groups["label"].Value;
+            if (!Base64Text.TryDecode(match.Groups["body"].Value, out var data))
             {
                 throw new SkillsOciException(code, $"The PEM block '{label}' is not valid base64.");
             }
 
-            blocks.Add(new PemBlock(label, data[..written]));
-            rest = rest[fields.Location.End..];
+            blocks.Add(new PemBlock(label, data));
         }
 
         return blocks;
@@ -40,4 +41,7 @@ internal sealed record PemBlock(string Label, byte[] Data)
 
     public static string Write(string label, ReadOnlySpan<byte> data) =>
         new string(PemEncoding.Write(label, data)) + "\n";
+
+    [GeneratedRegex(@"-----BEGIN (?<label>[A-Z0-9 ]+)-----(?<body>[A-Za-z0-9+/=\s]*)-----END \k<label>-----", RegexOptions.CultureInvariant)]
+    private static partial Regex Block();
 }
