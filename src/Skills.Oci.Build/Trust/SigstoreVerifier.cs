@@ -60,6 +60,12 @@ public sealed class SigstoreVerifier
         {
             return VerificationResult.Failed(e.Code, e.Message);
         }
+        catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
+        {
+            // Malformed DER inside otherwise well-formed JSON (a certificate, SCT list or timestamp):
+            // the bundle cannot be verified, which is a verification failure, not a crash.
+            return VerificationResult.Failed(TrustErrorCodes.BundleInvalid, $"The bundle holds malformed cryptographic material: {e.Message}");
+        }
     }
 
     private VerificationResult VerifyCore(SigstoreBundle bundle, SignedArtifact artifact, VerificationPolicy policy)

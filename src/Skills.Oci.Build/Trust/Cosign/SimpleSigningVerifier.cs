@@ -35,6 +35,10 @@ public sealed class SimpleSigningVerifier
         {
             return VerificationResult.Failed(e.Code, e.Message);
         }
+        catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
+        {
+            return VerificationResult.Failed(TrustErrorCodes.CosignPayloadInvalid, $"The signature holds malformed cryptographic material: {e.Message}");
+        }
     }
 
     private VerificationResult VerifyCore(ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string> annotations, Digest expectedDigest, VerificationPolicy policy)
