@@ -1,0 +1,44 @@
+namespace Skills.Oci.Build.Diagnostics;
+
+/// <summary>
+/// The 4xxx band: signatures, keys and trust. Kept apart from <see cref="ErrorCodes"/> so that the
+/// trust core can grow its codes without touching the file every other area edits.
+/// </summary>
+public static class TrustErrorCodes
+{
+    /// <summary>A Sigstore bundle is malformed, of an unknown version, or lacks required material.</summary>
+    public const string BundleInvalid = "SKOCI4001";
+
+    /// <summary>A trusted root (trusted_root.json) is malformed or has no usable authority.</summary>
+    public const string TrustedRootInvalid = "SKOCI4002";
+
+    /// <summary>A signature does not verify over the artifact, the DSSE envelope or the payload.</summary>
+    public const string SignatureInvalid = "SKOCI4003";
+
+    /// <summary>The signing certificate does not chain to a trusted CA at signing time, or its SCT is invalid.</summary>
+    public const string CertificateInvalid = "SKOCI4004";
+
+    /// <summary>The signer's identity (issuer, subject) or key is not the one the policy expects.</summary>
+    public const string SignerMismatch = "SKOCI4005";
+
+    /// <summary>A transparency log entry (SET, inclusion proof, checkpoint, body) does not verify.</summary>
+    public const string TransparencyLogInvalid = "SKOCI4006";
+
+    /// <summary>An RFC 3161 timestamp does not verify, or no trusted signing time could be established.</summary>
+    public const string TimestampInvalid = "SKOCI4007";
+
+    /// <summary>The signature, statement or payload is about another artifact than the one expected.</summary>
+    public const string ArtifactMismatch = "SKOCI4008";
+
+    /// <summary>A key could not be read (unsupported type, malformed PEM or JSON).</summary>
+    public const string KeyInvalid = "SKOCI4009";
+
+    /// <summary>An encrypted private key could not be decrypted: the password is wrong or the key is damaged.</summary>
+    public const string KeyDecryptionFailed = "SKOCI4010";
+
+    /// <summary>The provenance or attestation does not satisfy the policy (for example the source repository).</summary>
+    public const string ProvenanceMismatch = "SKOCI4011";
+
+    /// <summary>A cosign simple-signing payload is malformed or not a cosign container image signature.</summary>
+    public const string CosignPayloadInvalid = "SKOCI4012";
+}
