@@ -1,0 +1,115 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>A skill artifact whose manifest and config have been fetched, verified and checked.</summary>
+public sealed record SkillArtifact(ImageReference Repository, Descriptor ManifestDescriptor, byte[] ManifestBytes, SkillManifest Skill, byte[] ConfigBytes, SkillConfig Config)
+{
+    public string Name => Config.Name;
+
+    public Digest Digest => ManifestDescriptor.Digest;
+}
+
+/// <summary>
+/// Reads skill content cache first, then from the source, verifying every byte against its digest and
+/// applying the limits before fetching. Nothing enters the cache unverified.
+/// </summary>
+public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, OciLimits limits)
+{
+    /// <summary>True when no source may be used (offline), so a cache miss means "unavailable".</summary>
+    public bool IsOffline => source is null;
+
+    /// <summary>Reads and checks manifest and config by digest; null when offline and not cached.</summary>
+    public async Task<SkillArtifact?> ReadArtifactAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken)
+    {
+        Descriptor descriptor;
+        byte[] manifestBytes;
+        if (await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            (descriptor, manifestBytes) = cached;
+        }
+        else if (source is null)
+        {
+            return null;
+        }
+        else
+        {
+            descriptor = knownDescriptor ?? await source.ResolveAsync(repository.WithDigest(digest), cancellationToken).ConfigureAwait(false);
+            if (descriptor.Digest != digest)
+            {
+                throw new RegistryException(RegistryErrorKind.DigestMismatch, $"Digest mismatch for '{display}': asked for {digest}, the source answered {descriptor.Digest}.");
+            }
+
+            SkillArtifactReader.CheckManifestDescriptor(descriptor, display, limits);
+            var stream = await source.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
+            manifestBytes = await ReadVerifiedAsync(stream, descriptor, display, cancellationToken).ConfigureAwait(false);
+        }
+
+        var skill = SkillArtifactReader.ReadManifest(manifestBytes, display, limits);
+        var configBytes = SkillArtifactReader.ReadInlineConfig(skill, display)
+                          ?? await cache.TryReadBlobAsync(skill.Config, limits.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        if (configBytes is null)
+        {
+            if (source is null)
+            {
+                return null;
+            }
+
+            var stream = await source.FetchBlobAsync(repository, skill.Config, cancellationToken).ConfigureAwait(false);
+            configBytes = await ReadVerifiedAsync(stream, skill.Config, display, cancellationToken).ConfigureAwait(false);
+        }
+
+        var config = SkillArtifactReader.ReadConfig(configBytes, skill, display);
+        return new SkillArtifact(repository, descriptor with { MediaType = skill.Manifest.MediaType ?? MediaTypes.OciManifest, Annotations = null, Data = null }, manifestBytes, skill, configBytes, config);
+    }
+
+    /// <summary>
+    /// Makes sure the layer is in the cache (streamed from the source through a verifying stream when
+    /// not). Returns true when it was downloaded, false when cached, null when offline and absent.
+    /// </summary>
+    public async Task<bool?> EnsureLayerAsync(SkillArtifact artifact, CancellationToken cancellationToken)
+    {
+        if (cache.HasBlob(artifact.Skill.Layer))
+        {
+            return false;
+        }
+
+        if (source is null)
+        {
+            return null;
+        }
+
+        await using var stream = await source.FetchBlobAsync(artifact.Repository, artifact.Skill.Layer, cancellationToken).ConfigureAwait(false);
+        await cache.StoreAsync(artifact.Skill.Layer, stream, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Opens the cached layer; reading verifies it.</summary>
+    public Stream OpenLayer(SkillArtifact artifact) => cache.OpenBlob(artifact.Skill.Layer);
+
+    /// <summary>Drops a layer we just downloaded whose archive turned out unusable: nothing unsafe stays cached.</summary>
+    public void Forget(SkillArtifact artifact) => cache.Forget(artifact.Skill.Layer);
+
+    /// <summary>Records a successfully installed artifact's manifest and config in the cache.</summary>
+    public async Task RememberAsync(SkillArtifact artifact, CancellationToken cancellationToken)
+    {
+        await cache.StoreAsync(artifact.ManifestDescriptor, artifact.ManifestBytes, cancellationToken).ConfigureAwait(false);
+        await cache.StoreAsync(artifact.Skill.Config, artifact.ConfigBytes, cancellationToken).ConfigureAwait(false);
+        await cache.RecordManifestAsync(artifact.ManifestDescriptor, artifact.Repository, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<byte[]> ReadVerifiedAsync(Stream raw, Descriptor descriptor, string display, CancellationToken cancellationToken)
+    {
+        await using var verifying = new VerifyingReadStream(raw, descriptor.Digest, descriptor.Size) { Source = display };
+        var buffer = new byte[descriptor.Size];
+        await verifying.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        // Verification completes on the read that reaches the end; an empty blob needs one more read.
+        if (descriptor.Size == 0)
+        {
+            _ = await verifying.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
+        }
+
+        return buffer;
+    }
+}

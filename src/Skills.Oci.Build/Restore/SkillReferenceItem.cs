@@ -1,0 +1,95 @@
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>
+/// One <c>SkillReference</c> item as MSBuild hands it over: the Include, the Version metadata and any
+/// other metadata (kept for the stamp, so a change in any of it is noticed).
+/// </summary>
+public sealed record SkillReferenceItem(string Include, string? Version = null, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>
+/// A SkillReference parsed at the edge: which repository, and either a version spec to resolve against
+/// the repository's tags or a digest to pull directly. Only valid requests travel inward.
+/// </summary>
+public sealed class SkillRequest
+{
+    private SkillRequest(string project, SkillReferenceItem item, Oci.ImageReference repository, VersionSpec? spec, string? tag, Oci.Digest? digest)
+    {
+        Project = project;
+        Item = item;
+        Repository = repository;
+        Spec = spec;
+        Tag = tag;
+        Digest = digest;
+    }
+
+    /// <summary>The referencing project, root-relative with '/' separators.</summary>
+    public string Project { get; }
+
+    public SkillReferenceItem Item { get; }
+
+    /// <summary>Registry and repository, without tag or digest.</summary>
+    public Oci.ImageReference Repository { get; }
+
+    /// <summary>What to resolve against the tags; null when the Include pins a digest.</summary>
+    public VersionSpec? Spec { get; }
+
+    /// <summary>The tag from the Include (<c>repo:tag</c>), if any.</summary>
+    public string? Tag { get; }
+
+    /// <summary>The digest from the Include (<c>repo@sha256:...</c>); the digest wins over any tag.</summary>
+    public Oci.Digest? Digest { get; }
+
+    /// <summary>The Version as written, recorded as <c>requestedVersion</c>; null for a bare digest.</summary>
+    public string? RequestedVersion => Item.Version is { Length: > 0 } v ? v.Trim() : Digest is null ? Tag : null;
+
+    /// <summary>Where diagnostics about this request point: the project file.</summary>
+    public string ProjectFile { get; init; } = string.Empty;
+
+    public override string ToString() => Item.Version is { Length: > 0 } v ? $"{Item.Include} (Version {v})" : Item.Include;
+
+    /// <summary>Parses one item; a problem is a <c>SKOCI3001</c> error naming the project file.</summary>
+    public static SkillRequest Parse(string project, string projectFile, SkillReferenceItem item)
+    {
+        if (!Oci.ImageReference.TryParse(item.Include?.Trim(), out var reference, out var referenceError))
+        {
+            throw Invalid(projectFile, $"The SkillReference '{item.Include}' is not a valid OCI reference: {referenceError}. Use REGISTRY/REPOSITORY, optionally with :TAG or @sha256:DIGEST.");
+        }
+
+        var version = string.IsNullOrWhiteSpace(item.Version) ? null : item.Version.Trim();
+        var repository = Oci.ImageReference.Create(reference!.Registry, reference.Repository);
+        if (reference.Digest is { } digest)
+        {
+            if (version is not null)
+            {
+                throw Invalid(projectFile, $"The SkillReference '{item.Include}' pins a digest and also sets Version '{version}'. Remove one of them.");
+            }
+
+            return new SkillRequest(project, item, repository, null, reference.Tag, digest) { ProjectFile = projectFile };
+        }
+
+        if (reference.Tag is { } tag)
+        {
+            if (version is not null && version != tag)
+            {
+                throw Invalid(projectFile, $"The SkillReference '{item.Include}' names the tag '{tag}' and also sets Version '{version}'. Remove one of them.");
+            }
+
+            return new SkillRequest(project, item, repository, VersionSpec.ForTag(tag), tag, null) { ProjectFile = projectFile };
+        }
+
+        if (version is null)
+        {
+            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has no Version. Add Version=\"1.0.0\" (a minimum, as for PackageReference), a range, or a tag.");
+        }
+
+        if (!VersionSpec.TryParse(version, out var spec, out var specError))
+        {
+            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has an invalid Version: {specError}.");
+        }
+
+        return new SkillRequest(project, item, repository, spec, null, null) { ProjectFile = projectFile };
+    }
+
+    private static Diagnostics.SkillsOciException Invalid(string projectFile, string message) =>
+        new(Diagnostics.ErrorCodes.InvalidSkillReference, message, projectFile);
+}

@@ -1,0 +1,111 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>What one project's restore is about: its skills root, its project file and its SkillReference items.</summary>
+public sealed record SkillRestoreRequest
+{
+    /// <summary>The skills root (see <see cref="SkillsRootLocator"/>); the lock and .gitignore live here.</summary>
+    public required string SkillsRoot { get; init; }
+
+    /// <summary>The project file, full path; recorded root-relative in the lock's <c>projects</c>.</summary>
+    public required string ProjectPath { get; init; }
+
+    public IReadOnlyList<SkillReferenceItem> References { get; init; } = [];
+
+    /// <summary>Overrides <c>&lt;SkillsRoot&gt;/skills.lock.json</c>.</summary>
+    public string? LockFilePath { get; init; }
+
+    public string Root => Path.TrimEndingDirectorySeparator(Path.GetFullPath(SkillsRoot));
+
+    public string EffectiveLockFilePath => Path.GetFullPath(LockFilePath ?? Path.Combine(Root, LockFile.FileName));
+
+    /// <summary>The project as the lock records it: root-relative with '/' (a project outside the root keeps its full path).</summary>
+    public string ProjectKey
+    {
+        get
+        {
+            var relative = Path.GetRelativePath(Root, Path.GetFullPath(ProjectPath));
+            return (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetFullPath(ProjectPath) : relative).Replace('\\', '/');
+        }
+    }
+
+    /// <summary>Parses every item; the first invalid one is a coded error naming the project file.</summary>
+    public IReadOnlyList<SkillRequest> ParseReferences() =>
+        References.Select(item => SkillRequest.Parse(ProjectKey, ProjectPath, item)).ToList();
+}
+
+/// <summary>How to restore: MSBuild properties map one to one onto these.</summary>
+public sealed record SkillRestoreOptions
+{
+    /// <summary><c>SkillsAgentDirectories</c>: root-relative folders that get one link per skill.</summary>
+    public IReadOnlyList<string> AgentDirectories { get; init; } = [".claude/skills"];
+
+    /// <summary><c>SkillsUpdateGitIgnore</c>: maintain the managed block in the root's .gitignore.</summary>
+    public bool UpdateGitIgnore { get; init; } = true;
+
+    /// <summary><c>SkillsLockedMode</c> or <c>RestoreLockedMode</c>: fail instead of changing the lock.</summary>
+    public bool LockedMode { get; init; }
+
+    /// <summary><c>UpdateSkills</c> with no <c>SkillsToUpdate</c>: re-resolve every reference.</summary>
+    public bool UpdateAll { get; init; }
+
+    /// <summary><c>SkillsToUpdate</c>: skill names or Includes to re-resolve.</summary>
+    public IReadOnlyList<string> SkillsToUpdate { get; init; } = [];
+
+    /// <summary>Design-time builds: no network, never an error (warnings at most), nothing rewritten needlessly.</summary>
+    public bool Offline { get; init; }
+
+    public OciLimits Limits { get; init; } = OciLimits.Default;
+
+    /// <summary><c>SkillsCachePath</c>; default <see cref="SkillCache.DefaultPath"/>.</summary>
+    public string? CachePath { get; init; }
+
+    /// <summary>How long to wait for another restore of the same root.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string EffectiveCachePath => CachePath is { Length: > 0 } path ? Path.GetFullPath(path) : SkillCache.DefaultPath();
+
+    public bool IsUpdateRequested(SkillRequest request, string? lockedName) =>
+        UpdateAll || SkillsToUpdate.Any(name =>
+            string.Equals(name, request.Item.Include, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(name, request.Repository.RepositoryName, StringComparison.OrdinalIgnoreCase) ||
+            (lockedName is not null && string.Equals(name, lockedName, StringComparison.Ordinal)));
+}
+
+/// <summary>What a restore did. <see cref="Succeeded"/> is false when an error diagnostic was produced.</summary>
+public sealed record SkillRestoreResult
+{
+    public bool Succeeded => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>True when nothing needed doing (the no-op path: no network, no write).</summary>
+    public bool WasUpToDate { get; init; }
+
+    /// <summary>Skills this project references that are in place after the restore.</summary>
+    public int Restored { get; init; }
+
+    /// <summary>Skill folders (re)installed by this restore.</summary>
+    public int Installed { get; init; }
+
+    /// <summary>Installs whose content came from the source.</summary>
+    public int Downloaded { get; init; }
+
+    /// <summary>Installs served entirely from the cache.</summary>
+    public int Cached { get; init; }
+
+    /// <summary>Skills pruned because no project references them any more.</summary>
+    public int Removed { get; init; }
+
+    public bool LockFileWritten { get; init; }
+
+    public bool GitIgnoreWritten { get; init; }
+
+    /// <summary>The one line logged per project at normal verbosity.</summary>
+    public string Summary =>
+        $"Restored {Restored} skill{(Restored == 1 ? string.Empty : "s")} ({Downloaded} downloaded, {Cached} cached{(Removed > 0 ? $", {Removed} removed" : string.Empty)}).";
+}

@@ -1,0 +1,245 @@
+using System.Formats.Tar;
+using System.Text;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Restore;
+using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
+
+namespace Skills.Oci.Build.Tests.Restore;
+
+/// <summary>
+/// Artifacts that must be refused (conformance §2): each fails with its code, and nothing is written
+/// (folders, links, lock, .gitignore), extracted or cached. An earlier good install stays as it was.
+/// </summary>
+public sealed class HostileArtifactTests : IDisposable
+{
+    private readonly RestoreWorkspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    public static TheoryData<string, string> HostileArchives => new()
+    {
+        { "case30-dotdot", ErrorCodes.UnsafeArchiveEntry },
+        { "case31-nested-dotdot", ErrorCodes.UnsafeArchiveEntry },
+        { "case32-absolute", ErrorCodes.UnsafeArchiveEntry },
+        { "drive-letter", ErrorCodes.UnsafeArchiveEntry },
+        { "backslash", ErrorCodes.UnsafeArchiveEntry },
+        { "case33-symlink", ErrorCodes.UnsupportedArchiveEntryType },
+        { "case33-hardlink", ErrorCodes.UnsupportedArchiveEntryType },
+        { "fifo", ErrorCodes.UnsupportedArchiveEntryType },
+        { "chardevice", ErrorCodes.UnsupportedArchiveEntryType },
+        { "case34-outside-name", ErrorCodes.UnsafeArchiveEntry },
+        { "duplicate", ErrorCodes.DuplicateArchiveEntry },
+        { "case-duplicate", ErrorCodes.DuplicateArchiveEntry },
+        { "file-then-folder", ErrorCodes.DuplicateArchiveEntry },
+        { "no-skill-md", ErrorCodes.MissingSkillFile },
+        { "skill-md-name-mismatch", ErrorCodes.SkillNameMismatch },
+        { "not-gzip", ErrorCodes.CorruptSkillArchive },
+        { "case81-path-too-long", ErrorCodes.SkillContentTooLarge },
+    };
+
+    private static byte[] Archive(string kind)
+    {
+        var good = TarBuilder.Skill("pdf");
+        return kind switch
+        {
+            "case30-dotdot" => good.File("../evil", "x").ToGzip(),
+            "case31-nested-dotdot" => good.File("pdf/../../evil", "x").ToGzip(),
+            "case32-absolute" => good.File("/var/evil", "x").ToGzip(),
+            "drive-letter" => good.File("C:/evil", "x").ToGzip(),
+            "backslash" => good.File("pdf\\evil", "x").ToGzip(),
+            "case33-symlink" => good.Entry(TarEntryType.SymbolicLink, "pdf/x", "/etc/passwd").ToGzip(),
+            "case33-hardlink" => good.Entry(TarEntryType.HardLink, "pdf/x", "pdf/SKILL.md").ToGzip(),
+            "fifo" => good.Entry(TarEntryType.Fifo, "pdf/x").ToGzip(),
+            "chardevice" => good.Entry(TarEntryType.CharacterDevice, "pdf/x").ToGzip(),
+            "case34-outside-name" => good.File("other-skill/SKILL.md", "x").ToGzip(),
+            "duplicate" => good.File("pdf/a", "1").File("pdf/a", "2").ToGzip(),
+            "case-duplicate" => good.File("pdf/README", "1").File("pdf/readme", "2").ToGzip(),
+            "file-then-folder" => good.File("pdf/a", "1").File("pdf/a/b", "2").ToGzip(),
+            "no-skill-md" => new TarBuilder().Directory("pdf/").File("pdf/README.md", "x").ToGzip(),
+            "skill-md-name-mismatch" => new TarBuilder().File("pdf/SKILL.md", "---\nname: other\n---\n").ToGzip(),
+            "not-gzip" => Encoding.UTF8.GetBytes("this is not gzip"),
+            "case81-path-too-long" => TarBuilder.Skill("pdf", format: TarEntryFormat.Gnu).File("pdf/" + new string('a', 4093), "x").ToGzip(),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileArchives))]
+    public async Task Hostile_archive_is_refused_and_nothing_is_written_or_cached(string kind, string code)
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", Archive(kind), "pdf"), code);
+    }
+
+    [Fact]
+    public async Task Hostile_upgrade_keeps_the_previous_install_links_and_lock()
+    {
+        await _ws.Registry.PublishSkillAsync("pdf", "1.0.0", ("a", "old"));
+        Assert.True((await _ws.RestoreAsync(Ref("pdf", "[1.0.0]"))).Succeeded);
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "2.0.0", Archive("case30-dotdot"), "pdf");
+        var before = _ws.Snapshot();
+
+        var result = await _ws.RestoreAsync(Ref("pdf", "[2.0.0]"));
+
+        Assert.Equal(ErrorCodes.UnsafeArchiveEntry, Assert.Single(result.Diagnostics).Code);
+        Assert.Equal(before, _ws.Snapshot());
+        Assert.Equal("old", File.ReadAllText(Path.Combine(_ws.SkillFolder("pdf"), "a")));
+    }
+
+    [Fact]
+    public async Task Case26_an_ordinary_container_image_is_not_a_skill()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+            artifactType: null, configMediaType: MediaTypes.OciImageConfig), ErrorCodes.NotASkillArtifact);
+    }
+
+    [Fact]
+    public async Task Another_vendors_skill_type_is_not_a_skill()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+            artifactType: "application/vnd.agent.skill.v1+json"), ErrorCodes.NotASkillArtifact);
+    }
+
+    [Fact]
+    public async Task Missing_artifactType_with_the_skill_config_type_is_accepted()
+    {
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", artifactType: null);
+
+        var result = await _ws.RestoreAsync(Ref("pdf"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task Case27_28_not_exactly_one_content_layer_is_refused(int layers)
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", layerCount: layers), ErrorCodes.SkillLayerCount);
+    }
+
+    [Fact]
+    public async Task Case29_config_that_is_not_json_is_refused()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+            configBytes: Encoding.UTF8.GetBytes("not json")), ErrorCodes.InvalidSkillConfig);
+    }
+
+    [Fact]
+    public async Task Config_with_an_unsafe_name_is_refused()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "../pdf",
+            annotatedName: "../pdf"), ErrorCodes.InvalidSkillConfig);
+    }
+
+    [Fact]
+    public async Task Case49_annotation_and_config_name_mismatch_is_refused()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("bar").ToGzip(), "bar", annotatedName: "foo"), ErrorCodes.SkillNameMismatch);
+    }
+
+    [Fact]
+    public async Task Archive_root_differing_from_the_config_name_is_refused()
+    {
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("other").ToGzip(), "pdf"), ErrorCodes.UnsafeArchiveEntry);
+    }
+
+    [Fact]
+    public async Task Case87_inline_config_data_is_used_when_it_matches()
+    {
+        var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", configBytes: config, inlineData: Convert.ToBase64String(config));
+
+        var result = await _ws.RestoreAsync(Ref("pdf"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+    }
+
+    [Fact]
+    public async Task Case87_inline_config_data_that_does_not_match_is_refused()
+    {
+        var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
+        var other = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"evil\"}");
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+            configBytes: config, inlineData: Convert.ToBase64String(other)), ErrorCodes.InlineConfigMismatch);
+    }
+
+    [Fact]
+    public async Task Case25_layer_bytes_that_do_not_match_the_digest_are_refused()
+    {
+        var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var layout = _ws.Registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo("pdf")));
+        var parsed = OciManifest.Parse(File.ReadAllBytes(layout.BlobPath(manifest.Digest)));
+        var layerPath = layout.BlobPath(parsed.Layers![0].Digest);
+        var bytes = File.ReadAllBytes(layerPath);
+        bytes[^5] ^= 0xFF;
+        File.WriteAllBytes(layerPath, bytes);
+
+        await AssertRefusedAsync(() => Task.FromResult(manifest), ErrorCodes.DigestMismatch);
+    }
+
+    [Fact]
+    public async Task Case37_gzip_bomb_stops_at_the_uncompressed_limit()
+    {
+        var bomb = TarBuilder.GzipBomb("pdf", 300L * 1024 * 1024);
+        Assert.True(bomb.Length < 1024 * 1024, $"the bomb is {bomb.Length} bytes");
+
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", bomb, "pdf"), ErrorCodes.SkillContentTooLarge);
+    }
+
+    [Fact]
+    public async Task Case80_layer_descriptor_over_the_limit_is_refused_before_fetching()
+    {
+        await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var before = _ws.Snapshot();
+
+        var result = await _ws.RestoreAsync("src/App/App.csproj", _ws.Options() with { Limits = OciLimits.Default with { MaxLayerBytes = 10 } }, Ref("pdf"));
+
+        Assert.Equal(ErrorCodes.SkillContentTooLarge, Assert.Single(result.Diagnostics).Code);
+        Assert.Equal(before, _ws.Snapshot());
+        Assert.False(Directory.Exists(Path.Combine(_ws.CachePath, "blobs")) && Directory.EnumerateFiles(Path.Combine(_ws.CachePath, "blobs"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task Case81_too_many_entries_is_refused()
+    {
+        var tar = TarBuilder.Skill("pdf");
+        for (var i = 0; i < 10_000; i++)
+        {
+            tar.File($"pdf/f{i}", string.Empty);
+        }
+
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", tar.ToGzip(), "pdf"), ErrorCodes.SkillContentTooLarge);
+    }
+
+    [Fact]
+    public async Task An_index_where_a_skill_is_expected_may_be_a_collection()
+    {
+        var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var layout = _ws.Registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo("pdf")));
+        var index = await layout.WriteBlobAsync(MediaTypes.OciIndex, OciJsonWriter.WriteIndex([manifest], MediaTypes.SkillCollection), CancellationToken.None);
+        await layout.AddToIndexAsync(index, "2.0.0", CancellationToken.None);
+        var before = _ws.Snapshot();
+
+        var result = await _ws.RestoreAsync(Ref("pdf", "[2.0.0]"));
+
+        Assert.Equal(ErrorCodes.SkillReferenceIsIndex, Assert.Single(result.Diagnostics).Code);
+        Assert.Contains("collection", result.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Equal(before, _ws.Snapshot());
+    }
+
+    private async Task AssertRefusedAsync(Func<Task> publish, string code)
+    {
+        await publish();
+        var before = _ws.Snapshot();
+
+        var result = await _ws.RestoreAsync(Ref("pdf"));
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(code, diagnostic.Code);
+        Assert.False(result.Succeeded);
+        Assert.Equal(before, _ws.Snapshot());
+        var blobs = Path.Combine(_ws.CachePath, "blobs", "sha256");
+        Assert.True(!Directory.Exists(blobs) || !Directory.EnumerateFiles(blobs).Any(), "nothing may be cached");
+    }
+}

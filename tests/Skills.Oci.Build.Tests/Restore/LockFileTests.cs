@@ -1,0 +1,109 @@
+using System.Text;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Restore;
+
+namespace Skills.Oci.Build.Tests.Restore;
+
+/// <summary>Reading and writing skills.lock.json (artifact-format.md §13.2).</summary>
+public sealed class LockFileTests
+{
+    private const string Digest = "sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+    private static string Example(string digest = Digest, string paths = "\"additionalPaths\": [\n        \".claude/skills/pdf\"\n      ],", string registry = "ghcr.io") => $$"""
+        {
+          "lockfileVersion": 1,
+          "generatedAt": "2026-04-02T08:11:09Z",
+          "skills": [
+            {
+              "name": "pdf",
+              "path": ".agents/skills/pdf",
+              "source": {
+                "registry": "{{registry}}",
+                "repository": "myorg/skills/pdf",
+                "tag": "1.0.0",
+                "digest": "{{digest}}",
+                "ref": "{{registry}}/myorg/skills/pdf:1.0.0@{{digest}}"
+              },
+              "installedAt": "2026-04-02T08:11:09Z",
+              {{paths}}
+              "requestedVersion": "1.0.0",
+              "projects": [
+                "src/App/App.csproj"
+              ]
+            }
+          ]
+        }
+
+        """;
+
+    [Fact]
+    public void The_spec_example_round_trips_byte_for_byte()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Example());
+
+        var lockFile = LockFile.Parse(bytes, "skills.lock.json");
+
+        Assert.Equal(bytes, lockFile.Serialize());
+        Assert.NotEqual(0xEF, lockFile.Serialize()[0]);
+        Assert.DoesNotContain("\r", Encoding.UTF8.GetString(lockFile.Serialize()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Case56_a_digest_without_sha256_is_an_error_with_file_and_line()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Example(digest: "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"));
+
+        var ex = Assert.Throws<SkillsOciException>(() => LockFile.Parse(bytes, "/r/skills.lock.json"));
+
+        Assert.Equal(ErrorCodes.InvalidLockDigest, ex.Code);
+        Assert.Equal("/r/skills.lock.json", ex.Diagnostic.File);
+        Assert.Equal(12, ex.Diagnostic.Line);
+    }
+
+    [Fact]
+    public void Case55_malformed_json_names_the_line()
+    {
+        var ex = Assert.Throws<SkillsOciException>(() => LockFile.Parse(Encoding.UTF8.GetBytes("{\n  \"lockfileVersion\": 1,\n  \"skills\": [,]\n}"), "l.json"));
+
+        Assert.Equal(ErrorCodes.InvalidLockFile, ex.Code);
+        Assert.Equal(3, ex.Diagnostic.Line);
+    }
+
+    [Fact]
+    public void Case57_both_agent_path_field_names_are_read_as_a_union()
+    {
+        var paths = "\"additionalPaths\": [\".claude/skills/pdf\"], \"additionalInstalledPaths\": [\".codex/skills/pdf\", \".claude/skills/pdf\"],";
+
+        var entry = LockFile.Parse(Encoding.UTF8.GetBytes(Example(paths: paths)), "l.json").Skills[0];
+
+        Assert.Equal([".claude/skills/pdf", ".codex/skills/pdf"], entry.AdditionalPaths);
+    }
+
+    [Fact]
+    public void Docker_hub_host_is_normalised_to_docker_io()
+    {
+        var entry = LockFile.Parse(Encoding.UTF8.GetBytes(Example(registry: "registry-1.docker.io")), "l.json").Skills[0];
+
+        Assert.Equal("docker.io", entry.Source.Registry);
+        Assert.StartsWith("docker.io/", entry.Source.Ref, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"additionalPaths\": [\"../../etc\"],")]
+    [InlineData("\"additionalPaths\": [\"/etc/passwd\"],")]
+    public void Agent_paths_that_leave_the_root_are_refused(string paths)
+    {
+        var ex = Assert.Throws<SkillsOciException>(() => LockFile.Parse(Encoding.UTF8.GetBytes(Example(paths: paths)), "l.json"));
+
+        Assert.Equal(ErrorCodes.InvalidLockFile, ex.Code);
+        Assert.True(ex.Diagnostic.Line > 0);
+    }
+
+    [Fact]
+    public void Windows_separators_from_the_go_cli_are_read_as_slashes()
+    {
+        var text = Example().Replace("\".agents/skills/pdf\"", "\".agents\\\\skills\\\\pdf\"", StringComparison.Ordinal);
+
+        Assert.Equal(".agents/skills/pdf", LockFile.Parse(Encoding.UTF8.GetBytes(text), "l.json").Skills[0].Path);
+    }
+}

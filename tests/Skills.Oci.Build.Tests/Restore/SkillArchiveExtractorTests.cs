@@ -1,0 +1,80 @@
+using System.Formats.Tar;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Restore;
+
+namespace Skills.Oci.Build.Tests.Restore;
+
+/// <summary>Extraction reads what other tools write (§7.3) and normalises modes (§9 rule 5).</summary>
+public sealed class SkillArchiveExtractorTests : IDisposable
+{
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData(TarEntryFormat.Ustar)]
+    [InlineData(TarEntryFormat.Pax)]
+    [InlineData(TarEntryFormat.Gnu)]
+    [InlineData(TarEntryFormat.V7)]
+    public async Task Every_tar_format_extracts_without_directory_entries(TarEntryFormat format)
+    {
+        // V7 holds 100 bytes of name and ustar 100 per last segment; PAX and GNU carry long names in extra records.
+        var longName = format switch
+        {
+            TarEntryFormat.V7 => "pdf/" + new string('n', 40) + ".md",
+            TarEntryFormat.Ustar => "pdf/" + new string('d', 90) + "/" + new string('n', 90) + ".md",
+            _ => "pdf/" + new string('n', 200) + ".md",
+        };
+        var tar = new TarBuilder(format).File("pdf/SKILL.md", "---\nname: \"pdf\"\n---\n").File(longName, "x");
+
+        var staging = await ExtractAsync(tar.ToGzip());
+
+        Assert.Equal("x", File.ReadAllText(Path.Combine(staging, longName)));
+    }
+
+    [Fact]
+    public async Task Modes_become_0644_or_0755_and_special_bits_are_dropped()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var tar = TarBuilder.Skill("pdf")
+            .File("pdf/run.sh", "x", UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.SetUser)
+            .File("pdf/private", "x", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.StickyBit);
+
+        var staging = await ExtractAsync(tar.ToGzip());
+
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(staging, "pdf", "run.sh")));
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(staging, "pdf", "private")));
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(staging, "pdf")));
+    }
+
+    [Fact]
+    public async Task A_failed_extraction_removes_its_staging_folder()
+    {
+        var parent = _folder.Combine("skills");
+        Directory.CreateDirectory(parent);
+
+        await Assert.ThrowsAsync<Diagnostics.SkillsOciException>(() =>
+            SkillArchiveExtractor.ExtractAsync(new MemoryStream(TarBuilder.Skill("pdf").File("pdf/../../x", "x").ToGzip()), "pdf", parent, OciLimits.Default, "test", CancellationToken.None));
+
+        Assert.Empty(Directory.GetFileSystemEntries(parent));
+    }
+
+    [Fact]
+    public async Task Dot_segments_are_ignored()
+    {
+        var staging = await ExtractAsync(new TarBuilder().File("./pdf/./SKILL.md", "---\nname: pdf\n---\n").ToGzip());
+
+        Assert.True(File.Exists(Path.Combine(staging, "pdf", "SKILL.md")));
+    }
+
+    private async Task<string> ExtractAsync(byte[] gzip)
+    {
+        var parent = _folder.Combine("skills");
+        Directory.CreateDirectory(parent);
+        return await SkillArchiveExtractor.ExtractAsync(new MemoryStream(gzip), "pdf", parent, OciLimits.Default, "test", CancellationToken.None);
+    }
+}
