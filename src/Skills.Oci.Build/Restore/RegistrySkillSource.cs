@@ -1,0 +1,23 @@
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>Restore's view of a real registry, through the one <see cref="RegistryClient"/> of the build.</summary>
+public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource
+{
+    public Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken) =>
+        client.ListTagsAsync(repository, cancellationToken);
+
+    public Task<Descriptor> ResolveAsync(ImageReference reference, CancellationToken cancellationToken) =>
+        client.ResolveAsync(reference, cancellationToken);
+
+    public async Task<Stream> FetchManifestAsync(ImageReference repository, Descriptor manifest, CancellationToken cancellationToken)
+    {
+        var content = await client.FetchManifestAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
+        return new MemoryStream(content.Bytes, writable: false);
+    }
+
+    public Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor blob, CancellationToken cancellationToken) =>
+        // Limits were applied to the descriptor by restore; the client still verifies as bytes stream.
+        client.FetchBlobAsync(repository, blob, long.MaxValue, cancellationToken);
+}
