@@ -50,6 +50,6 @@ public static partial class ErrorCodes
 
     // Pack inputs and output.
     public const string SourceDateEpochInvalid = "SKOCI2050";
-    public const string LimitPropertyInvalid = "SKOCI2051";
+    public const string PackPropertyInvalid = "SKOCI2051";
     public const string PackOutputFailed = "SKOCI2052";
 }

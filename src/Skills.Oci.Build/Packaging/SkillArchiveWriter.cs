@@ -90,7 +90,11 @@ public static class SkillArchiveWriter
         entry.Gid = 0;
         entry.UserName = string.Empty;
         entry.GroupName = string.Empty;
-        entry.DataStream = data;
+        if (data is not null)
+        {
+            entry.DataStream = data;
+        }
+
         return entry;
     }
 
