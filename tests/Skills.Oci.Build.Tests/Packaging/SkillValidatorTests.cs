@@ -1,0 +1,266 @@
+using System.Text;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Packaging;
+
+namespace Skills.Oci.Build.Tests.Packaging;
+
+/// <summary>SKILL.md rules: conformance.md §1 cases 2–15 and 21, artifact-format.md §2.</summary>
+public sealed class SkillValidatorTests : IDisposable
+{
+    private readonly PackagingTempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private Task<SkillValidationResult> ValidateAsync(string folder, string? skillName = null) =>
+        SkillValidator.ValidateAsync(_temp.PathOf(folder), null, skillName, CancellationToken.None);
+
+    private static Diagnostic Single(SkillValidationResult result, string code)
+    {
+        var matching = result.Diagnostics.Where(d => d.Code == code).ToList();
+        Assert.True(matching.Count == 1, $"Expected one {code}, got: {string.Join(" | ", result.Diagnostics)}");
+        return matching[0];
+    }
+
+    [Fact]
+    public async Task Case02_missing_SKILL_md_is_an_error()
+    {
+        Directory.CreateDirectory(_temp.PathOf("pdf"));
+        var result = await ValidateAsync("pdf");
+        Assert.True(result.HasErrors);
+        var diagnostic = Single(result, ErrorCodes.SkillMarkdownMissing);
+        Assert.EndsWith("SKILL.md", diagnostic.File);
+        Assert.Null(result.Skill);
+    }
+
+    [Fact]
+    public async Task Case03_SKILL_md_that_is_a_folder_is_an_error()
+    {
+        Directory.CreateDirectory(_temp.PathOf("pdf/SKILL.md"));
+        var result = await ValidateAsync("pdf");
+        Single(result, ErrorCodes.SkillMarkdownNotAFile);
+    }
+
+    [Theory]
+    [InlineData("# Just markdown\n")]
+    [InlineData("name: pdf\n---\n")]
+    [InlineData("\n---\nname: pdf\ndescription: x\n---\n")]
+    [InlineData(" ---\nname: pdf\ndescription: x\n---\n")]
+    [InlineData("")]
+    public async Task Case04_SKILL_md_without_leading_delimiter_fails_at_line_1(string content)
+    {
+        _temp.Write("pdf/SKILL.md", content);
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterMissing);
+        Assert.Equal(1, diagnostic.Line);
+    }
+
+    [Fact]
+    public async Task Case04_a_byte_order_mark_fails_like_the_reference_validator()
+    {
+        _temp.WriteBytes("pdf/SKILL.md", [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("---\nname: pdf\ndescription: x\n---\n")]);
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterMissing);
+        Assert.Equal(1, diagnostic.Line);
+        Assert.Contains("byte order mark", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Case05_unclosed_frontmatter_is_an_error()
+    {
+        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n# body\n");
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterNotClosed);
+        Assert.Equal(1, diagnostic.Line);
+    }
+
+    [Fact]
+    public async Task Case06_invalid_yaml_points_at_the_SKILL_md_line()
+    {
+        _temp.Write("pdf/SKILL.md", "---\ndescription: x\nname: [a\n---\n");
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterInvalidYaml);
+        Assert.InRange(diagnostic.Line, 3, 4);
+        Assert.True(diagnostic.Column > 0);
+        Assert.EndsWith("SKILL.md", diagnostic.File);
+    }
+
+    [Fact]
+    public async Task Frontmatter_that_is_not_a_mapping_is_an_error()
+    {
+        _temp.Write("pdf/SKILL.md", "---\n- name\n- description\n---\n");
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterNotMapping);
+        Assert.Equal(2, diagnostic.Line);
+    }
+
+    [Fact]
+    public async Task Case07_missing_name_is_an_error()
+    {
+        _temp.WriteSkill("pdf", "description: x");
+        var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.SkillNameMissing);
+        Assert.Contains("name", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PDF", "lower case")]
+    [InlineData("pdf--tools", "consecutive hyphens")]
+    [InlineData("-pdf", "start or end")]
+    [InlineData("pdf-", "start or end")]
+    [InlineData("pdf_tools", "only letters, digits and hyphens")]
+    public async Task Case08_09_invalid_names_are_errors_on_the_name_line(string name, string expected)
+    {
+        _temp.WriteSkill("pdf", "description: x", $"name: {name}");
+        var result = await ValidateAsync("pdf");
+        var diagnostic = Single(result, ErrorCodes.SkillNameInvalid);
+        Assert.Equal(3, diagnostic.Line);
+        Assert.Equal(7, diagnostic.Column);
+        Assert.Contains(expected, diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Case10_a_one_character_name_is_accepted()
+    {
+        _temp.WriteSkill("a", "name: a", "description: x");
+        var result = await ValidateAsync("a");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("a", result.Skill!.Name.Value);
+    }
+
+    [Fact]
+    public async Task Case11_a_65_character_name_is_an_error_and_64_is_fine()
+    {
+        var name65 = new string('a', 65);
+        var name64 = new string('b', 64);
+        _temp.WriteSkill(name65, $"name: {name65}", "description: x");
+        _temp.WriteSkill(name64, $"name: {name64}", "description: x");
+        Assert.Contains("65 characters", Single(await ValidateAsync(name65), ErrorCodes.SkillNameInvalid).Message, StringComparison.Ordinal);
+        Assert.Empty((await ValidateAsync(name64)).Diagnostics);
+    }
+
+    [Fact]
+    public async Task Names_are_compared_after_NFKC_normalisation()
+    {
+        // U+FB01 (the "fi" ligature) is NFKC-equal to "fi".
+        _temp.WriteSkill("fix", "name: \uFB01x", "description: x");
+        var result = await ValidateAsync("fix");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("fix", result.Skill!.Name.Value);
+    }
+
+    [Fact]
+    public async Task Case12_name_differing_from_folder_is_a_warning_and_the_name_wins()
+    {
+        _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
+        var result = await ValidateAsync("sample-skill");
+        Assert.False(result.HasErrors);
+        var warning = Single(result, ErrorCodes.SkillNameMismatch);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(2, warning.Line);
+        Assert.Equal("manage-pull-requests", result.Skill!.Name.Value);
+    }
+
+    [Fact]
+    public async Task Case12_an_explicit_SkillName_equal_to_the_name_silences_the_warning()
+    {
+        _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
+        var result = await ValidateAsync("sample-skill", skillName: "manage-pull-requests");
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("name: pdf")]
+    [InlineData("name: pdf\ndescription:")]
+    [InlineData("name: pdf\ndescription: ''")]
+    [InlineData("name: pdf\ndescription: '   '")]
+    public async Task Case13_missing_or_empty_description_is_an_error(string frontmatter)
+    {
+        _temp.WriteSkill("pdf", frontmatter);
+        Single(await ValidateAsync("pdf"), ErrorCodes.DescriptionMissing);
+    }
+
+    [Fact]
+    public async Task Case14_long_description_and_long_compatibility_are_reported_together_with_their_lines()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1025)}", $"compatibility: {new string('c', 501)}");
+        var result = await ValidateAsync("pdf");
+        Assert.Equal(3, Single(result, ErrorCodes.DescriptionTooLong).Line);
+        Assert.Equal(4, Single(result, ErrorCodes.CompatibilityTooLong).Line);
+        Assert.Null(result.Skill);
+    }
+
+    [Fact]
+    public async Task Case14_limits_are_inclusive()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1024)}", $"compatibility: {new string('c', 500)}");
+        Assert.Empty((await ValidateAsync("pdf")).Diagnostics);
+    }
+
+    [Fact]
+    public async Task Case15_allowed_tools_is_split_on_whitespace()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", "description: x", "allowed-tools: Bash(git:*) Read");
+        var result = await ValidateAsync("pdf");
+        Assert.Equal(["Bash(git:*)", "Read"], result.Skill!.AllowedTools);
+    }
+
+    [Fact]
+    public async Task Case21_top_level_version_is_a_warning_pointing_at_the_project_Version()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", "description: x", "version: 1.2.0");
+        var result = await ValidateAsync("pdf");
+        Assert.False(result.HasErrors);
+        var warning = Single(result, ErrorCodes.FrontmatterLegacyVersion);
+        Assert.Equal(4, warning.Line);
+        Assert.Contains("Version", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_fields_are_errors_and_every_problem_is_reported_in_one_run()
+    {
+        _temp.WriteSkill(
+            "pdf",
+            "name: PDF--Tools",
+            "author: me",
+            "version: 2.0.0",
+            "compatibility: " + new string('c', 501),
+            "metadata: [a, b]",
+            "allowed-tools: [Read]",
+            "tags: x");
+        var result = await ValidateAsync("pdf");
+        var found = result.Diagnostics.Select(d => (d.Code, d.Line)).ToHashSet();
+        Assert.Contains((ErrorCodes.SkillNameInvalid, 2), found);
+        Assert.Contains((ErrorCodes.FrontmatterUnknownField, 3), found);
+        Assert.Contains((ErrorCodes.FrontmatterLegacyVersion, 4), found);
+        Assert.Contains((ErrorCodes.CompatibilityTooLong, 5), found);
+        Assert.Contains((ErrorCodes.FrontmatterFieldWrongType, 6), found);
+        Assert.Contains((ErrorCodes.FrontmatterFieldWrongType, 7), found);
+        Assert.Contains((ErrorCodes.FrontmatterUnknownField, 8), found);
+        Assert.Contains((ErrorCodes.DescriptionMissing, 1), found);
+        Assert.All(result.Diagnostics, d => Assert.EndsWith("SKILL.md", d.File));
+    }
+
+    [Fact]
+    public async Task Metadata_is_a_string_map_in_ordinal_key_order()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", "description: x", "metadata:", "  zeta: 1.0", "  Alpha: two", "  beta: 'three'");
+        var result = await ValidateAsync("pdf");
+        Assert.Equal(["Alpha", "beta", "zeta"], result.Skill!.Metadata!.Keys);
+        Assert.Equal("1.0", result.Skill.Metadata["zeta"]);
+    }
+
+    [Fact]
+    public async Task Nested_metadata_values_are_errors()
+    {
+        _temp.WriteSkill("pdf", "name: pdf", "description: x", "metadata:", "  a:", "    b: c");
+        Assert.Equal(6, Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterFieldWrongType).Line);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_an_error()
+    {
+        _temp.WriteBytes("pdf/SKILL.md", [.. Encoding.ASCII.GetBytes("---\nname: pdf\ndescription: "), 0xC3, 0x28, .. Encoding.ASCII.GetBytes("\n---\n")]);
+        Single(await ValidateAsync("pdf"), ErrorCodes.SkillMarkdownUnreadable);
+    }
+
+    [Fact]
+    public async Task Crlf_line_ends_and_trailing_spaces_on_delimiters_are_accepted()
+    {
+        _temp.Write("pdf/SKILL.md", "---\r\nname: pdf\r\ndescription: x\r\n---  \r\nbody\r\n");
+        Assert.Empty((await ValidateAsync("pdf")).Diagnostics);
+    }
+}
