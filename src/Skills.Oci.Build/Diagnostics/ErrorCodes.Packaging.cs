@@ -18,7 +18,7 @@ public static partial class ErrorCodes
     public const string SkillNameMissing = "SKOCI2008";
     public const string SkillNameInvalid = "SKOCI2009";
     /// <summary>Warning: SKILL.md <c>name</c> differs from the folder name and from <c>SkillName</c>.</summary>
-    public const string SkillNameMismatch = "SKOCI2010";
+    public const string SkillFolderNameMismatch = "SKOCI2010";
     public const string DescriptionMissing = "SKOCI2011";
     public const string DescriptionTooLong = "SKOCI2012";
     public const string CompatibilityTooLong = "SKOCI2013";

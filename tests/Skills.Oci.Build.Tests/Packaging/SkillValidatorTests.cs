@@ -148,7 +148,7 @@ public sealed class SkillValidatorTests : IDisposable
         _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
         var result = await ValidateAsync("sample-skill");
         Assert.False(result.HasErrors);
-        var warning = Single(result, ErrorCodes.SkillNameMismatch);
+        var warning = Single(result, ErrorCodes.SkillFolderNameMismatch);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Equal(2, warning.Line);
         Assert.Equal("manage-pull-requests", result.Skill!.Name.Value);
