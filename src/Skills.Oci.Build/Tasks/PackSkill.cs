@@ -107,7 +107,8 @@ public sealed class PackSkill : SkillsOciTask
         PackOutput = item;
 
         Log.LogMessage(MessageImportance.Low, $"Skill '{result.Name}' {result.Version}: {result.EntryCount} archive entries, {result.UncompressedSize} bytes uncompressed; layer {result.Layer.Digest} ({result.Layer.Size} bytes), config {result.Config.Digest}.");
-        Log.LogMessage(MessageImportance.Normal, $"{result.Name} {result.Tag} -> {result.LayoutDirectory} ({result.Manifest.Digest})");
+        // The result of an explicit command, shown at default verbosity like NuGet's "Successfully created package".
+        Log.LogMessage(MessageImportance.High, $"{result.Name} {result.Tag} -> {result.LayoutDirectory} ({result.Manifest.Digest})");
     }
 
     private List<SkillFileItem>? ReadFiles()

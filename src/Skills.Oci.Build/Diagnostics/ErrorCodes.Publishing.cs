@@ -1,0 +1,10 @@
+namespace Skills.Oci.Build.Diagnostics;
+
+public static partial class ErrorCodes
+{
+    // Publishing (PushSkill).
+    public const string SkillRepositoryMissing = "SKOCI2060";
+    public const string SkillRepositoryInvalid = "SKOCI2061";
+    public const string SkillTagInvalid = "SKOCI2062";
+    public const string SkillLayoutMissing = "SKOCI2063";
+}

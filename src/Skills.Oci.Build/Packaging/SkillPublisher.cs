@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Packaging;
+
+/// <summary>What to publish: a packed layout, where to, and under which tags.</summary>
+public sealed record SkillPublishRequest(
+    string LayoutDirectory,
+    string LayoutTag,
+    string? Repository,
+    string Version,
+    IReadOnlyList<string> AdditionalTags,
+    string ProjectFile);
+
+/// <summary>
+/// Publishes a packed skill layout to <c>$(SkillRepository)</c> under its Version and the additional
+/// tags. Checks everything it can before the first request: the repository, the tags (SemVer build
+/// metadata cannot be an OCI tag), and that the layout exists.
+/// </summary>
+public sealed partial class SkillPublisher(RegistryClient client)
+{
+    public async Task<LayoutPushResult> PublishAsync(SkillPublishRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var repository = ParseRepository(request.Repository, request.ProjectFile);
+        if (!SkillVersion.TryParse(request.Version, request.ProjectFile, out var version, out var versionProblem))
+        {
+            throw new SkillsOciException(versionProblem!);
+        }
+
+        if (version!.CheckUsableAsRegistryTag(request.ProjectFile) is { } tagProblem)
+        {
+            throw new SkillsOciException(tagProblem);
+        }
+
+        var tags = new List<string> { version.Text };
+        foreach (var tag in request.AdditionalTags.Select(t => t.Trim()).Where(t => t.Length > 0))
+        {
+            if (!TagPattern().IsMatch(tag))
+            {
+                throw new SkillsOciException(ErrorCodes.SkillTagInvalid,
+                    $"SkillAdditionalTags holds '{tag}', which is not a valid OCI tag (letters, digits, '_', '.', '-'; at most 128 characters, not starting with '.' or '-').",
+                    request.ProjectFile);
+            }
+
+            if (!tags.Contains(tag, StringComparer.Ordinal))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        var layout = new OciImageLayout(request.LayoutDirectory);
+        if (!layout.Exists || await layout.ResolveAsync(request.LayoutTag, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new SkillsOciException(ErrorCodes.SkillLayoutMissing,
+                $"No packed skill tagged '{request.LayoutTag}' was found at '{request.LayoutDirectory}'. Run 'dotnet pack /t:PushSkill' (which packs first), or 'dotnet pack' before 'dotnet msbuild -t:PushSkill -p:Configuration=Release' (dotnet pack packs the Release configuration; dotnet msbuild defaults to Debug).",
+                request.ProjectFile);
+        }
+
+        return await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ImageReference ParseRepository(string? value, string projectFile)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new SkillsOciException(ErrorCodes.SkillRepositoryMissing,
+                "SkillRepository is not set. Set it in the project to the repository to publish to, for example <SkillRepository>ghcr.io/acme/skills/my-skill</SkillRepository>.",
+                projectFile);
+        }
+
+        if (!ImageReference.TryParse(value.Trim(), out var reference, out var reason))
+        {
+            throw new SkillsOciException(ErrorCodes.SkillRepositoryInvalid, $"SkillRepository '{value}' is not a valid OCI repository: {reason}.", projectFile);
+        }
+
+        if (reference!.Tag is not null || reference.Digest is not null)
+        {
+            throw new SkillsOciException(ErrorCodes.SkillRepositoryInvalid,
+                $"SkillRepository '{value}' names a tag or digest; give the repository only. The tag is the project's Version, plus SkillAdditionalTags.",
+                projectFile);
+        }
+
+        return reference;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPattern();
+}
