@@ -4,16 +4,10 @@ namespace Skills.Oci.Build.Oci;
 /// Exposes the next <c>length</c> bytes of a stream it does not own, so one upload chunk can be sent
 /// straight from the source without copying it into a buffer.
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+internal sealed class BoundedReadStream(Stream inner, long length) : ReadOnlyForwardStream
 {
     private readonly long _length = length;
     private long _remaining = length;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -22,8 +16,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         get => _length - _remaining;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -37,9 +29,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_remaining == 0)
@@ -51,14 +40,4 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         _remaining -= read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,7 +6,7 @@ namespace Skills.Oci.Build.Oci;
 /// no byte follows, so a reader that reaches the end has seen verified content; any mismatch is a
 /// <see cref="RegistryException"/> of kind <see cref="RegistryErrorKind.DigestMismatch"/>.
 /// </summary>
-public sealed class VerifyingReadStream : Stream
+public sealed class VerifyingReadStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly Digest _expectedDigest;
@@ -30,12 +30,6 @@ public sealed class VerifyingReadStream : Stream
     /// <summary>Where the content came from, for error messages (a URL without query, a file).</summary>
     public string? Source { get; init; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _expectedSize;
 
     public override long Position
@@ -43,8 +37,6 @@ public sealed class VerifyingReadStream : Stream
         get => _position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -66,9 +58,6 @@ public sealed class VerifyingReadStream : Stream
             System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -155,16 +144,6 @@ public sealed class VerifyingReadStream : Stream
     private RegistryException Mismatch(string detail) =>
         new(RegistryErrorKind.DigestMismatch,
             $"Digest mismatch{(Source is null ? string.Empty : " for " + Source)}: expected {_expectedDigest} ({_expectedSize} bytes), but {detail}.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

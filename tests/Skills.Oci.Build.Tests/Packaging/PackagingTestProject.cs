@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Skills.Oci.Build.Tests.Infrastructure;
+
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal sealed class PackagingTestProject : IDisposable
         System.IO.Directory.CreateDirectory(Directory);
         ProjectFile = Path.Combine(Directory, folderName + ".csproj");
         PackagesFolder = Temp.PathOf("nuget-packages");
-        var sdk = Path.Combine(RepositoryRoot.Find(), "src", "Skills.Oci.Sdk", "Sdk");
+        var sdk = Path.Combine(RepositoryRoot.Path, "src", "Skills.Oci.Sdk", "Sdk");
         File.WriteAllText(ProjectFile, sdkImports ?? $"""
             <Project>
               <Import Project="{sdk}/Sdk.props" />
@@ -47,7 +49,7 @@ internal sealed class PackagingTestProject : IDisposable
         get
         {
             var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            var path = Path.Combine(RepositoryRoot.Find(), "src", "Skills.Oci.Build", "bin", configuration, "net8.0", "Skills.Oci.Build.dll");
+            var path = Path.Combine(RepositoryRoot.Path, "src", "Skills.Oci.Build", "bin", configuration, "net8.0", "Skills.Oci.Build.dll");
             Assert.True(File.Exists(path), $"The task assembly '{path}' was not built.");
             return path;
         }

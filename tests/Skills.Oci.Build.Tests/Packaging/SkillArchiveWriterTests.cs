@@ -6,6 +6,8 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
+using Skills.Oci.Build.Tests.Infrastructure;
+
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>The content layer is reproducible byte for byte (artifact-format.md §7.2, conformance 16–18, 82, 83).</summary>
@@ -195,7 +197,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task Golden_sample_layer_digest_is_stable()
     {
-        var sample = Path.Combine(RepositoryRoot.Find(), "testassets", "skills", "golden-sample");
+        var sample = Path.Combine(RepositoryRoot.Path, "testassets", "skills", "golden-sample");
         var files = SkillArchiveReader.FilesUnder(sample, r => r.StartsWith("scripts/", StringComparison.Ordinal));
         var packed = await SkillArchiveReader.PackAsync("golden-sample", sample, files);
         Assert.True(GoldenLayerDigest == packed.Archive.Digest.ToString(), $"Layer digest changed: {packed.Archive.Digest}");

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 
+using Skills.Oci.Build.Tests.Infrastructure;
+
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>The skill project type with real `dotnet build` / `dotnet pack` (msbuild-integration.md §10).</summary>
@@ -142,7 +144,7 @@ public sealed class SkillProjectMSBuildTests
     [Fact]
     public async Task A_consumer_project_that_adds_the_sdk_is_not_a_skill_project()
     {
-        var sdk = Path.Combine(RepositoryRoot.Find(), "src", "Skills.Oci.Sdk", "Sdk");
+        var sdk = Path.Combine(RepositoryRoot.Path, "src", "Skills.Oci.Sdk", "Sdk");
         // What <Project Sdk="Microsoft.NET.Sdk"> plus <Sdk Name="Skills.Oci.Sdk" /> expands to.
         using var project = new PackagingTestProject("app", sdkImports: $"""
             <Project>
