@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
@@ -90,15 +91,20 @@ public sealed class BuildTests(RegistryFixture fixture)
         var cli = repo.Cli("App");
 
         var restore = await cli.RunAsync("restore");
-        var items = await cli.RunAsync("msbuild", "-getItem:None", "-getItem:Content", "-getProperty:SkillsRoot");
+        var items = await cli.RunAsync("msbuild", "-getItem:None", "-getItem:Content", "-getItem:UpToDateCheckInput", "-getItem:UpToDateCheckBuilt", "-getProperty:SkillsRoot");
 
         Assert.True(restore.Succeeded, restore.ToString());
         Assert.True(File.Exists(repo.File("App/.agents/skills/pdf/SKILL.md")));
         Assert.True(File.Exists(repo.File("App/skills.lock.json")));
         Assert.False(File.Exists(repo.LockPath));
         Assert.True(items.Succeeded, items.ToString());
-        Assert.Contains($"\"SkillsRoot\": \"{repo.File("App")}\"", items.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("skills.lock.json", items.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(".agents", items.Output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(items.Output);
+        Assert.Equal(repo.File("App"), json.RootElement.GetProperty("Properties").GetProperty("SkillsRoot").GetString());
+        string[] Identities(string item) =>
+            json.RootElement.GetProperty("Items").TryGetProperty(item, out var list) ? list.EnumerateArray().Select(i => i.GetProperty("FullPath").GetString()!).ToArray() : [];
+        Assert.DoesNotContain(Identities("None").Concat(Identities("Content")), path => path.Contains("skills.lock.json", StringComparison.Ordinal) || path.Contains(".agents", StringComparison.Ordinal));
+        // Visual Studio's fast up-to-date check: the lock is an input, the stamp a built output.
+        Assert.Equal([repo.File("App/skills.lock.json")], Identities("UpToDateCheckInput"));
+        Assert.Equal([repo.File("App/obj/App.csproj.skills.stamp")], Identities("UpToDateCheckBuilt"));
     }
 }
