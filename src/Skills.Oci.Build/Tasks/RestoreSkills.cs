@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 
@@ -106,7 +107,7 @@ public sealed class RestoreSkills : SkillsOciTask
             result = await new SkillRestoreEngine(new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
 
-        LogDiagnostics(result.Diagnostics);
+        LogDiagnostics(result.Diagnostics.Select(d => PointAtReference(d, projectPath)));
         if (dedupeKey is not null && BuildEngine is IBuildEngine4 registering)
         {
             registering.RegisterTaskObject(dedupeKey, new object(), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
@@ -127,6 +128,49 @@ public sealed class RestoreSkills : SkillsOciTask
         {
             WriteStamp(StampFile, SkillRestoreEngine.ComputeStamp(request, options));
         }
+    }
+
+    /// <summary>
+    /// A diagnostic about one SkillReference but located only at the project points, in the Error List
+    /// and on the command line, at the line declaring it, in the file that declares it (the project or
+    /// an import such as Directory.Build.props). Only runs on failures, so reading the file costs nothing
+    /// on the no-op path.
+    /// </summary>
+    private Diagnostic PointAtReference(Diagnostic diagnostic, string projectPath)
+    {
+        if (diagnostic.Line > 0 || (diagnostic.File is not null && !string.Equals(diagnostic.File, projectPath, StringComparison.Ordinal)))
+        {
+            return diagnostic;
+        }
+
+        var item = SkillReferences
+            .Where(i => i.ItemSpec.Length > 0 && diagnostic.Message.Contains(i.ItemSpec, StringComparison.Ordinal))
+            .OrderByDescending(i => i.ItemSpec.Length)
+            .FirstOrDefault();
+        var file = item?.GetMetadata("DefiningProjectFullPath");
+        if (item is null || string.IsNullOrEmpty(file))
+        {
+            return diagnostic;
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(file);
+            var quoted = $"\"{item.ItemSpec}\"";
+            for (var index = 0; index < lines.Length; index++)
+            {
+                var column = lines[index].IndexOf(quoted, StringComparison.Ordinal);
+                if (column >= 0)
+                {
+                    return diagnostic with { File = file, Line = index + 1, Column = column + 2 };
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return diagnostic with { File = file };
     }
 
     private static SkillReferenceItem ToReference(ITaskItem item)

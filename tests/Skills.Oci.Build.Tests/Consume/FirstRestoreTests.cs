@@ -76,7 +76,10 @@ public sealed class FirstRestoreTests(RegistryFixture fixture)
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(["SKOCI3002"], result.ErrorCodes());
-        Assert.Contains($"{project} : error SKOCI3002", result.Output, StringComparison.Ordinal);
+        // The line and column of the Include that failed, in the file that declares it.
+        var line = File.ReadAllLines(project).Select((text, index) => (text, index)).Single(l => l.text.Contains("SkillReference", StringComparison.Ordinal));
+        var column = line.text.IndexOf('"', StringComparison.Ordinal) + 2;
+        Assert.True(result.Output.Contains($"{project}({line.index + 1},{column}): error SKOCI3002", StringComparison.Ordinal), result.ToString());
         Assert.Contains("1.0.0", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.AllOutput, StringComparison.Ordinal);
         Assert.Equal(before, repo.Snapshot());
