@@ -1,0 +1,218 @@
+using Microsoft.Build.Framework;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Restore;
+
+namespace Skills.Oci.Build.Tasks;
+
+/// <summary>
+/// Restores a project's <c>SkillReference</c> items into its skills root through
+/// <see cref="SkillRestoreEngine"/>. Called from the restore hook (every restore and design-time
+/// build), from the pre-build check and by <c>UpdateSkills</c>. The no-op path reads the lock and
+/// checks that folders and links exist: no network, no registry client, nothing written but the
+/// stamp's timestamp.
+/// </summary>
+public sealed class RestoreSkills : SkillsOciTask
+{
+    /// <summary>The project whose references these are; recorded (root-relative) in the lock.</summary>
+    [Required]
+    public string ProjectPath { get; set; } = string.Empty;
+
+    /// <summary><c>@(SkillReference)</c>: Include = reference, metadata <c>Version</c>.</summary>
+    public ITaskItem[] SkillReferences { get; set; } = [];
+
+    /// <summary><c>$(SkillsRoot)</c>; empty means the repository root found from the project folder.</summary>
+    public string? SkillsRoot { get; set; }
+
+    /// <summary><c>$(SkillsLockFile)</c>; empty means <c>skills.lock.json</c> in the skills root.</summary>
+    public string? LockFile { get; set; }
+
+    /// <summary><c>$(SkillsAgentDirectories)</c>: root-relative folders that get a link per skill; <c>none</c> for no links.</summary>
+    public string[] AgentDirectories { get; set; } = [".claude/skills"];
+
+    public bool UpdateGitIgnore { get; set; } = true;
+
+    public bool LockedMode { get; set; }
+
+    /// <summary>Design-time builds: cache only, warnings at most, no stamp.</summary>
+    public bool Offline { get; set; }
+
+    /// <summary><c>UpdateSkills</c> without <c>SkillsToUpdate</c>.</summary>
+    public bool UpdateAll { get; set; }
+
+    public string[] SkillsToUpdate { get; set; } = [];
+
+    public string? CachePath { get; set; }
+
+    /// <summary>Written (or touched) after a successful restore, so the pre-build check can skip.</summary>
+    public string? StampFile { get; set; }
+
+    /// <summary><c>$(MSBuildRestoreSessionId)</c>: one restore calls the hook per framework; the first call does the work.</summary>
+    public string? RestoreSessionId { get; set; }
+
+    /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
+    protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
+
+    protected override async System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken)
+    {
+        var projectPath = Path.GetFullPath(ProjectPath);
+        var dedupeKey = RestoreSessionId is { Length: > 0 } session
+            ? $"Skills.Oci.RestoreSkills|{session}|{projectPath}|{Offline}|{UpdateAll}|{string.Join(";", SkillsToUpdate)}"
+            : null;
+        if (dedupeKey is not null && BuildEngine is IBuildEngine4 engine4 &&
+            engine4.GetRegisteredTaskObject(dedupeKey, RegisteredTaskObjectLifetime.Build) is not null)
+        {
+            // The outer build already restored this project in this restore (its errors, if any, were logged once).
+            Log.LogMessage(MessageImportance.Low, "Skills of '{0}' were already restored in this restore session.", projectPath);
+            return;
+        }
+
+        var request = new SkillRestoreRequest
+        {
+            SkillsRoot = SkillsRootLocator.Locate(Path.GetDirectoryName(projectPath)!, SkillsRoot),
+            ProjectPath = projectPath,
+            References = SkillReferences.Select(ToReference).ToList(),
+            LockFilePath = string.IsNullOrWhiteSpace(LockFile) ? null : LockFile,
+        };
+        var options = new SkillRestoreOptions
+        {
+            AgentDirectories = AgentDirectories
+                .Select(d => d.Trim())
+                .Where(d => d.Length > 0 && !string.Equals(d, "none", StringComparison.OrdinalIgnoreCase))
+                .ToList(),
+            UpdateGitIgnore = UpdateGitIgnore,
+            LockedMode = LockedMode,
+            UpdateAll = UpdateAll,
+            SkillsToUpdate = SkillsToUpdate.Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
+            Offline = Offline,
+            CachePath = string.IsNullOrWhiteSpace(CachePath) ? null : CachePath,
+        };
+
+        Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
+            request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
+
+        SkillRestoreResult result;
+        if (SkillRestoreEngine.IsUpToDate(request, options))
+        {
+            // The no-op path: no registry client, no lock taken, nothing rewritten.
+            result = new SkillRestoreResult { WasUpToDate = true, Restored = request.References.Count };
+        }
+        else if (Offline)
+        {
+            result = await new SkillRestoreEngine(null).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
+            result = await new SkillRestoreEngine(new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogDiagnostics(result.Diagnostics.Select(d => PointAtReference(d, projectPath)));
+        if (dedupeKey is not null && BuildEngine is IBuildEngine4 registering)
+        {
+            registering.RegisterTaskObject(dedupeKey, new object(), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        }
+
+        if (!result.Succeeded)
+        {
+            return;
+        }
+
+        var name = Path.GetFileName(projectPath);
+        Log.LogMessage(MessageImportance.Normal, "{0}: {1}", name, result.WasUpToDate
+            ? $"Skills are up to date ({result.Restored} skill{(result.Restored == 1 ? string.Empty : "s")})."
+            : result.Summary);
+
+        // Offline runs may have left references unresolved: the next build must check again.
+        if (!Offline && !string.IsNullOrWhiteSpace(StampFile))
+        {
+            WriteStamp(StampFile, SkillRestoreEngine.ComputeStamp(request, options));
+        }
+    }
+
+    /// <summary>
+    /// A diagnostic about one SkillReference but located only at the project points, in the Error List
+    /// and on the command line, at the line declaring it, in the file that declares it (the project or
+    /// an import such as Directory.Build.props). Only runs on failures, so reading the file costs nothing
+    /// on the no-op path.
+    /// </summary>
+    private Diagnostic PointAtReference(Diagnostic diagnostic, string projectPath)
+    {
+        if (diagnostic.Line > 0 || (diagnostic.File is not null && !string.Equals(diagnostic.File, projectPath, StringComparison.Ordinal)))
+        {
+            return diagnostic;
+        }
+
+        var item = SkillReferences
+            .Where(i => i.ItemSpec.Length > 0 && diagnostic.Message.Contains(i.ItemSpec, StringComparison.Ordinal))
+            .OrderByDescending(i => i.ItemSpec.Length)
+            .FirstOrDefault();
+        var file = item?.GetMetadata("DefiningProjectFullPath");
+        if (item is null || string.IsNullOrEmpty(file))
+        {
+            return diagnostic;
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(file);
+            var quoted = $"\"{item.ItemSpec}\"";
+            for (var index = 0; index < lines.Length; index++)
+            {
+                var column = lines[index].IndexOf(quoted, StringComparison.Ordinal);
+                if (column >= 0)
+                {
+                    return diagnostic with { File = file, Line = index + 1, Column = column + 2 };
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return diagnostic with { File = file };
+    }
+
+    private static SkillReferenceItem ToReference(ITaskItem item)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        // IDictionary's own enumerator yields DictionaryEntry whatever dictionary MSBuild hands out.
+        foreach (System.Collections.DictionaryEntry entry in item.CloneCustomMetadata())
+        {
+            var key = (string)entry.Key;
+            if (!string.Equals(key, "Version", StringComparison.OrdinalIgnoreCase))
+            {
+                metadata[key] = entry.Value as string ?? string.Empty;
+            }
+        }
+
+        var version = item.GetMetadata("Version");
+        return new SkillReferenceItem(item.ItemSpec, string.IsNullOrWhiteSpace(version) ? null : version, metadata);
+    }
+
+    /// <summary>
+    /// The stamp's content changes with the references, options and lock; its timestamp is what the
+    /// pre-build check compares, so an unchanged stamp is touched rather than left older than its inputs.
+    /// </summary>
+    private void WriteStamp(string path, string stamp)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            if (File.Exists(full) && File.ReadAllText(full) == stamp)
+            {
+                File.SetLastWriteTimeUtc(full, DateTime.UtcNow);
+            }
+            else
+            {
+                File.WriteAllText(full, stamp);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only costs a repeated check in the next build.
+            Log.LogMessage(MessageImportance.Low, "Could not write the skills stamp '{0}': {1}", path, ex.Message);
+        }
+    }
+}
