@@ -152,14 +152,19 @@ public sealed class SignatureStore
         foreach (var descriptor in distinct)
         {
             var source = "referrer " + descriptor.Digest;
-            OciManifest manifest;
+            ManifestContent content;
             try
             {
-                manifest = (await client.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false)).ParseManifest();
+                content = await client.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
             }
-            catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.NotFound or RegistryErrorKind.TooLarge or RegistryErrorKind.Protocol)
+            catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.NotFound or RegistryErrorKind.TooLarge)
             {
                 notes.Add($"{source} was skipped: {ex.Message}");
+                continue;
+            }
+
+            if (TryParse(content, source, notes) is not { } manifest)
+            {
                 continue;
             }
 
@@ -197,18 +202,23 @@ public sealed class SignatureStore
         List<string> notes,
         CancellationToken cancellationToken)
     {
-        OciManifest manifest;
+        ManifestContent content;
         try
         {
-            manifest = (await client.FetchManifestAsync(repository.WithTag(tag), cancellationToken).ConfigureAwait(false)).ParseManifest();
+            content = await client.FetchManifestAsync(repository.WithTag(tag), cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.NotFound)
         {
             return;
         }
-        catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.TooLarge or RegistryErrorKind.Protocol)
+        catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.TooLarge)
         {
             notes.Add($"The tag {tag} was skipped: {ex.Message}");
+            return;
+        }
+
+        if (TryParse(content, "The tag " + tag, notes) is not { } manifest)
+        {
             return;
         }
 
@@ -237,6 +247,23 @@ public sealed class SignatureStore
             return await client.FetchBlobBytesAsync(repository, layer, _options.MaxSignatureBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.NotFound or RegistryErrorKind.TooLarge)
+        {
+            notes.Add($"{source} was skipped: {ex.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Anyone who can push can list junk as a referrer: content that is not an image manifest is
+    /// noted and passed over. (Registry failures are not caught here: they propagate.)
+    /// </summary>
+    private static OciManifest? TryParse(ManifestContent content, string source, List<string> notes)
+    {
+        try
+        {
+            return content.ParseManifest();
+        }
+        catch (RegistryException ex)
         {
             notes.Add($"{source} was skipped: {ex.Message}");
             return null;
