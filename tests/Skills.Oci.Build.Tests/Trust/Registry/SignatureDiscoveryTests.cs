@@ -81,4 +81,20 @@ public sealed class SignatureDiscoveryTests(RegistryFixture fixture)
 
         Assert.DoesNotContain(skill.Digest.ToTagSchema(), await client.ListTagsAsync(skill.Repository));
     }
+
+    [Fact]
+    public async Task A_server_error_on_the_signature_tag_propagates_instead_of_reading_as_unsigned()
+    {
+        await using var proxy = await FaultProxy.StartAsync(fixture.Registry.BaseUri);
+        using var client = TestClients.Isolated();
+        var skill = await SignedSkill.PushAsync(client, proxy.HostPort, "server-error");
+        using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
+        await new SkillSigner(key).SignAsync(client, skill.Repository, skill.Manifest, "server-error", SignatureFormats.Legacy);
+        // 400 is not retried: one answer, and it is not "not found".
+        proxy.RespondWithStatus("GET", @"/manifests/sha256-[a-f0-9]{64}\.sig$", 400, times: 100);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => new SignatureStore().FindAsync(client, skill.Repository, skill.Digest));
+
+        Assert.Equal(RegistryErrorKind.Protocol, error.Kind);
+    }
 }
