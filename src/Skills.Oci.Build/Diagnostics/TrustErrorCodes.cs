@@ -41,4 +41,16 @@ public static class TrustErrorCodes
 
     /// <summary>A cosign simple-signing payload is malformed or not a cosign container image signature.</summary>
     public const string CosignPayloadInvalid = "SKOCI4012";
+
+    /// <summary>A trust policy applies to a skill, and nothing signed is attached to its manifest.</summary>
+    public const string SignatureMissing = "SKOCI4013";
+
+    /// <summary>Signatures are attached, but none satisfies the policy, for different reasons (each is listed).</summary>
+    public const string SignatureNotTrusted = "SKOCI4014";
+
+    /// <summary>The policy requires SLSA provenance, and no verified provenance attestation names this manifest.</summary>
+    public const string ProvenanceMissing = "SKOCI4015";
+
+    /// <summary>SkillSignatureFormats names something other than bundle, legacy or both.</summary>
+    public const string SignatureFormatsInvalid = "SKOCI4016";
 }
