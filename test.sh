@@ -16,6 +16,12 @@ if ((${#missing[@]})); then
   exit 2
 fi
 
+# The independent Sigstore verifier (npm @sigstore/verify) that checks what we sign.
+interop=tests/Skills.Oci.Build.Tests/Trust/Interop
+if command -v npm >/dev/null 2>&1 && [[ ! -d "$interop/node_modules/@sigstore/verify" ]]; then
+  npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error
+fi
+
 set +e
 dotnet test Skills.Oci.Build.sln -c Release --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"
 status=$?
