@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Trust.Registry;
 
 namespace Skills.Oci.Build.Packaging;
 
@@ -11,7 +13,16 @@ public sealed record SkillPublishRequest(
     string? Repository,
     string Version,
     IReadOnlyList<string> AdditionalTags,
-    string ProjectFile);
+    string ProjectFile)
+{
+    /// <summary>Signs the pushed manifest when set (the caller owns and disposes it).</summary>
+    public SigningKey? SigningKey { get; init; }
+
+    public SignatureFormats SignatureFormats { get; init; } = SignatureFormats.Both;
+}
+
+/// <summary>What a publish did: the push, and the signatures attached when a key was given.</summary>
+public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? Signatures);
 
 /// <summary>
 /// Publishes a packed skill layout to <c>$(SkillRepository)</c> under its Version and the additional
@@ -20,7 +31,7 @@ public sealed record SkillPublishRequest(
 /// </summary>
 public sealed partial class SkillPublisher(RegistryClient client)
 {
-    public async Task<LayoutPushResult> PublishAsync(SkillPublishRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<SkillPublishResult> PublishAsync(SkillPublishRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var repository = ParseRepository(request.Repository, request.ProjectFile);
         if (!SkillVersion.TryParse(request.Version, request.ProjectFile, out var version, out var versionProblem))
@@ -57,7 +68,18 @@ public sealed partial class SkillPublisher(RegistryClient client)
                 request.ProjectFile);
         }
 
-        return await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
+        var pushed = await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
+        if (request.SigningKey is null || request.SignatureFormats == SignatureFormats.None)
+        {
+            return new SkillPublishResult(pushed, null);
+        }
+
+        // The statement's subject names the skill; the manifest says which skill this is.
+        var manifest = OciManifest.Parse(await layout.ReadBlobAsync(pushed.Manifest, client.Options.Limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false));
+        var skillName = manifest.GetAnnotation(AnnotationKeys.SkillName) ?? repository.Repository.Split('/')[^1];
+        var signatures = await new SkillSigner(request.SigningKey).SignAsync(client, repository, pushed.Manifest, skillName, request.SignatureFormats, cancellationToken).ConfigureAwait(false);
+        progress?.Report($"signed {pushed.Manifest.Digest} as {signatures.Signer}");
+        return new SkillPublishResult(pushed, signatures);
     }
 
     private static ImageReference ParseRepository(string? value, string projectFile)

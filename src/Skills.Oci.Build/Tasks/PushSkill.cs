@@ -1,7 +1,10 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Packaging;
+using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Trust.Registry;
 
 namespace Skills.Oci.Build.Tasks;
 
@@ -27,28 +30,60 @@ public sealed class PushSkill : SkillsOciTask
 
     public string ProjectFile { get; set; } = string.Empty;
 
+    /// <summary>A PEM private key (PKCS#8, or a cosign encrypted key) that signs the pushed manifest.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary><c>bundle</c>, <c>legacy</c>, <c>both</c> (default) or <c>none</c>.</summary>
+    public string? SignatureFormats { get; set; }
+
     /// <summary>The pushed reference (<c>registry/repository:version@digest</c>) with metadata Repository, Digest, Tags.</summary>
     [Output]
     public ITaskItem? PushedSkill { get; private set; }
 
+    /// <summary>The password of an encrypted signing key; read here, never a task parameter, so it reaches no log or binlog.</summary>
+    public const string SigningPasswordVariable = "SKILLS_OCI_SIGNING_PASSWORD";
+
     protected override async System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
+        // Everything that can fail locally fails before the first request.
+        var formats = SkillSigner.ParseFormats(SignatureFormats);
+        using var key = string.IsNullOrWhiteSpace(SigningKey) ? null : await LoadKeyAsync(SigningKey, cancellationToken).ConfigureAwait(false);
         using var client = new RegistryClient();
         var progress = new Progress<string>(message => Log.LogMessage(MessageImportance.Normal, message));
-        var result = await new SkillPublisher(client).PublishAsync(
-            new SkillPublishRequest(LayoutDirectory, LayoutTag, SkillRepository, Version, AdditionalTags, ProjectFile),
+        var published = await new SkillPublisher(client).PublishAsync(
+            new SkillPublishRequest(LayoutDirectory, LayoutTag, SkillRepository, Version, AdditionalTags, ProjectFile)
+            {
+                SigningKey = key,
+                SignatureFormats = formats,
+            },
             progress,
             cancellationToken).ConfigureAwait(false);
+        var signatures = published.Signatures;
+        var result = published.Push;
 
         var item = new TaskItem(result.Reference.ToString());
         item.SetMetadata("Repository", result.Reference.RepositoryName);
         item.SetMetadata("Digest", result.Manifest.Digest.ToString());
         item.SetMetadata("Tags", string.Join(";", result.Tags));
         item.SetMetadata("BlobsUploaded", result.BlobsUploaded.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        item.SetMetadata("SignedBy", signatures?.Signer ?? string.Empty);
         PushedSkill = item;
 
         // The result of an explicit command, shown at default verbosity like NuGet's push.
         Log.LogMessage(MessageImportance.High,
-            $"Pushed {result.Reference} (tags: {string.Join(", ", result.Tags)}; {result.BlobsUploaded} blob(s) uploaded, {result.BlobsSkipped} already present)");
+            $"Pushed {result.Reference} (tags: {string.Join(", ", result.Tags)}; {result.BlobsUploaded} blob(s) uploaded, {result.BlobsSkipped} already present" +
+            (signatures is null ? ")" : $"; signed by {signatures.Signer})"));
+    }
+
+    private async Task<Skills.Oci.Build.Trust.Keys.SigningKey> LoadKeyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SkillsOciException(TrustErrorCodes.KeyInvalid,
+                $"SkillSigningKey names '{path}', which does not exist. Point it at a PEM private key (PKCS#8, or a cosign key with its password in {SigningPasswordVariable}).",
+                ProjectFile);
+        }
+
+        return await Skills.Oci.Build.Trust.Keys.SigningKey.FromPemFileAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
     }
 }
