@@ -45,7 +45,7 @@ public static class SkillVerifier
                 if (entry.VerifiedBy is not null && trust.VerifiedBy is not null && entry.VerifiedBy != trust.VerifiedBy)
                 {
                     diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SignerChanged,
-                        $"The skill '{entry.Name}' is locked as verified by '{entry.VerifiedBy}', and the current policy verifies it as '{trust.VerifiedBy}'. Review the change, then run 'dotnet msbuild -t:UpdateSkills -p:SkillsToUpdate={entry.Name}' to record it.",
+                        $"The skill '{entry.Name}' is locked as verified by '{entry.VerifiedBy}', and the current policy verifies it as '{trust.VerifiedBy}'. Review the change; to record it, delete '.agents/skills/{entry.Name}' and run 'dotnet restore'.",
                         lockPath));
                 }
             }
