@@ -53,4 +53,22 @@ public static class TrustErrorCodes
 
     /// <summary>SkillSignatureFormats names something other than bundle, legacy or both.</summary>
     public const string SignatureFormatsInvalid = "SKOCI4016";
+
+    /// <summary>A SkillTrustPolicy item is invalid: no key or identity, both, a missing or unusable key file, bad provenance metadata.</summary>
+    public const string TrustPolicyInvalid = "SKOCI4017";
+
+    /// <summary>SkillsRequireSignatures is true and no SkillTrustPolicy covers a skill's repository.</summary>
+    public const string TrustPolicyRequired = "SKOCI4018";
+
+    /// <summary>A skill must be verified with no network (offline, or VerifySkills), and no signature snapshot is cached for its digest.</summary>
+    public const string SignatureSnapshotMissing = "SKOCI4019";
+
+    /// <summary>VerifySkills: a materialized skill folder differs from the content it was installed from.</summary>
+    public const string SkillContentDrift = "SKOCI4020";
+
+    /// <summary>VerifySkills: a locked skill has no recorded content digest, or its folder is missing.</summary>
+    public const string SkillContentUnverifiable = "SKOCI4021";
+
+    /// <summary>VerifySkills: the signer verified now differs from the one recorded in the lock (verifiedBy).</summary>
+    public const string SignerChanged = "SKOCI4022";
 }

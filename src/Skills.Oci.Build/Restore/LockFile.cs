@@ -43,6 +43,15 @@ public sealed record LockEntry
     /// <summary>Root-relative project files that reference the skill, sorted.</summary>
     public IReadOnlyList<string> Projects { get; init; } = [];
 
+    /// <summary>
+    /// What a trust policy verified at install: <c>key:sha256:&lt;hex&gt;</c> or <c>keyless:&lt;issuer&gt;|&lt;identity&gt;</c>
+    /// (plus <c>+provenance:&lt;source&gt;</c> when provenance was required); null when no policy applied.
+    /// </summary>
+    public string? VerifiedBy { get; init; }
+
+    /// <summary>The <see cref="SkillTree"/> digest of the folder as installed; null when unknown (older locks, other tools).</summary>
+    public Digest? ContentDigest { get; init; }
+
     /// <summary>The primary path for a skill name.</summary>
     public static string PrimaryPath(string name) => $"{SkillsRootPath.SkillsFolder}/{name}";
 
@@ -53,7 +62,19 @@ public sealed record LockEntry
     public bool SameContentAs(LockEntry other) =>
         Name == other.Name && Path == other.Path && Source == other.Source && RequestedVersion == other.RequestedVersion &&
         AdditionalPaths.SequenceEqual(other.AdditionalPaths, StringComparer.Ordinal) &&
-        Projects.SequenceEqual(other.Projects, StringComparer.Ordinal);
+        Projects.SequenceEqual(other.Projects, StringComparer.Ordinal) &&
+        VerifiedBy == other.VerifiedBy && ContentDigest == other.ContentDigest;
+
+    /// <summary>
+    /// Locked mode's comparison: the resolution is the same, and a verification or content digest the
+    /// lock already records is unchanged (one it lacks may be filled in: that is not a resolution change).
+    /// </summary>
+    public bool SameResolutionAs(LockEntry locked) =>
+        Name == locked.Name && Path == locked.Path && Source == locked.Source && RequestedVersion == locked.RequestedVersion &&
+        AdditionalPaths.SequenceEqual(locked.AdditionalPaths, StringComparer.Ordinal) &&
+        Projects.SequenceEqual(locked.Projects, StringComparer.Ordinal) &&
+        (locked.VerifiedBy is null || VerifiedBy == locked.VerifiedBy) &&
+        (locked.ContentDigest is null || ContentDigest is null || ContentDigest == locked.ContentDigest);
 }
 
 /// <summary>
@@ -144,6 +165,16 @@ public sealed record LockFile
                 }
 
                 WriteStrings(writer, "projects", entry.Projects);
+                if (entry.VerifiedBy is not null)
+                {
+                    writer.WriteString("verifiedBy", entry.VerifiedBy);
+                }
+
+                if (entry.ContentDigest is { } contentDigest)
+                {
+                    writer.WriteString("contentDigest", contentDigest.ToString());
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -162,6 +193,14 @@ public sealed record LockFile
         var mine = Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var theirs = other.Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         return mine.Count == theirs.Count && mine.Zip(theirs).All(p => p.First.SameContentAs(p.Second));
+    }
+
+    /// <summary>Locked mode: true when this lock resolves exactly as <paramref name="locked"/> (see <see cref="LockEntry.SameResolutionAs"/>).</summary>
+    public bool SameResolutionAs(LockFile locked)
+    {
+        var mine = Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var theirs = locked.Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        return mine.Count == theirs.Count && mine.Zip(theirs).All(p => p.First.SameResolutionAs(p.Second));
     }
 
     private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
@@ -279,7 +318,25 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             AdditionalPaths = additional,
             RequestedVersion = element.TryGetProperty("requestedVersion", out var requested) && requested.ValueKind == JsonValueKind.String ? requested.GetString() : null,
             Projects = projects,
+            VerifiedBy = element.TryGetProperty("verifiedBy", out var verified) && verified.ValueKind == JsonValueKind.String && verified.GetString() is { Length: > 0 } signer ? signer : null,
+            ContentDigest = ReadContentDigest(element, name, at),
         };
+    }
+
+    private Digest? ReadContentDigest(JsonElement element, string name, string at)
+    {
+        if (!element.TryGetProperty("contentDigest", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text ||
+            !text.StartsWith(Digest.Sha256 + ":", StringComparison.Ordinal) || !Digest.TryParse(text, out var digest, out _))
+        {
+            throw Invalid($"the contentDigest of the skill '{name}' is not 'sha256:' followed by 64 lower-case hex characters", $"{at}.contentDigest");
+        }
+
+        return digest;
     }
 
     /// <summary>

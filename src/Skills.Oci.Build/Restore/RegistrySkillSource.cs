@@ -1,10 +1,16 @@
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Registry;
 
 namespace Skills.Oci.Build.Restore;
 
 /// <summary>Restore's view of a real registry, through the one <see cref="RegistryClient"/> of the build.</summary>
-public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource
+public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource, ISkillSignatureSource
 {
+    private readonly SignatureStore _signatures = new();
+
+    public Task<DiscoveredSignatures> FindSignaturesAsync(ImageReference repository, Digest subject, CancellationToken cancellationToken) =>
+        _signatures.FindAsync(client, repository, subject, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken) =>
         client.ListTagsAsync(repository, cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -136,6 +137,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
     {
         private static readonly TimeSpan NoWait = TimeSpan.Zero;
         private readonly List<Diagnostic> _diagnostics = [];
+        private readonly List<string> _messages = [];
         private readonly string _root = request.Root;
         private readonly string _project = request.ProjectKey;
 
@@ -143,7 +145,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         {
             // Design-time builds never fail: the same problem is reported as a warning.
             _diagnostics.Add(options.Offline && diagnostic.Severity == DiagnosticSeverity.Error ? diagnostic with { Severity = DiagnosticSeverity.Warning } : diagnostic);
-            return new SkillRestoreResult { Diagnostics = _diagnostics };
+            return new SkillRestoreResult { Diagnostics = _diagnostics, Messages = _messages };
         }
 
         public async Task<SkillRestoreResult> ExecuteAsync(CancellationToken cancellationToken)
@@ -162,6 +164,11 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             }
 
             var cache = new SkillCache(options.EffectiveCachePath);
+            // Policies are read (key files included) only past the no-op check, which stays as cheap as before.
+            var policies = options.TrustPolicies.Count == 0
+                ? SkillTrustPolicySet.Empty
+                : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
+            var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, source as ISkillSignatureSource, request.ProjectPath, options.Time);
             using var rootLock = await AcquireRootLockAsync(cache, cancellationToken).ConfigureAwait(false);
             var oldLock = await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false);
             var previous = oldLock ?? LockFile.Empty;
@@ -193,15 +200,17 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             }
 
             var desired = BuildLock(previous, plan, resolved, keptOffline, materializer, exists);
-            if (options.LockedMode && !desired.SameContentAs(previous))
+            if (options.LockedMode && !desired.SameResolutionAs(previous))
             {
                 throw LockedModeError(ChangedEntries(previous, desired));
             }
 
-            var outcome = await MaterializeAsync(previous, desired, resolved.Values.Select(v => v.Artifact).ToList(), materializer, reader, cancellationToken).ConfigureAwait(false);
+            var outcome = await MaterializeAsync(previous, desired, resolved.Values.Select(v => v.Artifact).ToList(), materializer, reader, gate, cancellationToken).ConfigureAwait(false);
+            desired = outcome.Lock;
 
             var lockWritten = false;
-            if (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous))
+            // Locked mode never rewrites the lock (what it may fill in is not a resolution change).
+            if (!options.LockedMode && (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous)))
             {
                 var stamped = desired with { GeneratedAt = LockFile.FormatTimestamp(options.Time.GetUtcNow()) };
                 lockWritten = await AtomicFile.WriteIfChangedAsync(lockPath, stamped.Serialize(), cancellationToken).ConfigureAwait(false);
@@ -220,6 +229,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
                 Removed = outcome.Removed,
                 LockFileWritten = lockWritten,
                 GitIgnoreWritten = gitIgnoreWritten,
+                Messages = _messages,
             };
         }
 
@@ -364,6 +374,8 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
                     InstalledAt = current is not null && current.Source.Digest == artifact.Digest ? current.InstalledAt : now,
                     RequestedVersion = r.RequestedVersion,
                     Projects = [.. current?.Projects ?? [], _project],
+                    VerifiedBy = current is not null && current.Source.Digest == artifact.Digest ? current.VerifiedBy : null,
+                    ContentDigest = current is not null && current.Source.Digest == artifact.Digest ? current.ContentDigest : null,
                 };
             }
 
@@ -379,7 +391,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             return previous with { Skills = skills };
         }
 
-        private async Task<(int Installed, int Downloaded, int Removed)> MaterializeAsync(LockFile previous, LockFile desired, IReadOnlyList<SkillArtifact> resolvedArtifacts, SkillMaterializer materializer, SkillContentReader reader, CancellationToken cancellationToken)
+        private async Task<(int Installed, int Downloaded, int Removed, LockFile Lock)> MaterializeAsync(LockFile previous, LockFile desired, IReadOnlyList<SkillArtifact> resolvedArtifacts, SkillMaterializer materializer, SkillContentReader reader, SkillTrustGate gate, CancellationToken cancellationToken)
         {
             var installs = new List<LockEntry>();
             foreach (var entry in desired.Skills.Where(e => e.HasStandardPath))
@@ -400,6 +412,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             var pruned = previous.Skills.Where(e => desired.Find(e.Name) is null).ToList();
             var agentsExisted = SkillsRootPath.Exists(materializer.FullPath(".agents"));
             var staged = new List<(LockEntry Entry, SkillArtifact Artifact, string Staging, bool Downloaded)>();
+            var installed = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
             var swaps = new List<SkillSwap>();
             try
             {
@@ -418,6 +431,22 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
                     {
                         throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
                             $"Name mismatch: the lock entry '{entry.Name}' pins {entry.Source.Ref}, whose config name is '{artifact.Name}'. Delete the entry and restore again.", request.EffectiveLockFilePath);
+                    }
+
+                    // Trust before content: nothing of a skill that fails its policy is downloaded, staged or locked.
+                    string? verifiedBy = null;
+                    if (!gate.IsInactive)
+                    {
+                        var fresh = resolvedArtifacts.Any(a => a.Name == entry.Name && a.Digest == entry.Source.Digest);
+                        var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: !fresh, cancellationToken).ConfigureAwait(false);
+                        if (trust.Unavailable is { } unavailable)
+                        {
+                            _diagnostics.Add(unavailable);
+                            continue;
+                        }
+
+                        _messages.Add(trust.Message);
+                        verifiedBy = trust.VerifiedBy;
                     }
 
                     var downloaded = await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
@@ -442,6 +471,19 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
                     }
 
                     staged.Add((entry, artifact, staging, downloaded == true));
+                    var tree = await SkillTree.FromFolderAsync(Path.Combine(staging, entry.Name), cancellationToken).ConfigureAwait(false);
+                    installed[entry.Name] = (verifiedBy, tree.Digest);
+                }
+
+                desired = desired with
+                {
+                    Skills = desired.Skills.Select(e => installed.TryGetValue(e.Name, out var record)
+                        ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest }
+                        : e).ToList(),
+                };
+                if (options.LockedMode && !desired.SameResolutionAs(previous))
+                {
+                    throw LockedModeError(ChangedEntries(previous, desired));
                 }
 
                 foreach (var item in staged)
@@ -501,7 +543,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
                 }
             }
 
-            return (staged.Count, staged.Count(s => s.Downloaded), pruned.Count);
+            return (staged.Count, staged.Count(s => s.Downloaded), pruned.Count, desired);
         }
 
         private static void RemoveIfEmpty(string folder)

@@ -1,5 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -67,6 +68,15 @@ public sealed record SkillRestoreOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary><c>@(SkillTrustPolicy)</c>: applied to every skill this restore installs or reinstalls.</summary>
+    public IReadOnlyList<SkillTrustPolicyItem> TrustPolicies { get; init; } = [];
+
+    /// <summary><c>SkillsRequireSignatures</c>: a skill no policy covers is an error.</summary>
+    public bool RequireSignatures { get; init; }
+
+    /// <summary><c>SkillsTrustedRoot</c>: a trusted_root.json; null for the embedded Sigstore production root.</summary>
+    public string? TrustedRootPath { get; init; }
+
     public string EffectiveCachePath => CachePath is { Length: > 0 } path ? Path.GetFullPath(path) : SkillCache.DefaultPath();
 
     public bool IsUpdateRequested(SkillRequest request, string? lockedName) =>
@@ -104,6 +114,9 @@ public sealed record SkillRestoreResult
     public bool LockFileWritten { get; init; }
 
     public bool GitIgnoreWritten { get; init; }
+
+    /// <summary>Lines for detailed logs: what trust verification found for each installed skill.</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
 
     /// <summary>The one line logged per project at normal verbosity.</summary>
     public string Summary =>

@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
+using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tasks;
 
@@ -43,6 +44,15 @@ public sealed class RestoreSkills : SkillsOciTask
     public string[] SkillsToUpdate { get; set; } = [];
 
     public string? CachePath { get; set; }
+
+    /// <summary><c>@(SkillTrustPolicy)</c>: Include = registry/repository pattern; Key, or Issuer and Identity; Provenance, SourceRepository.</summary>
+    public ITaskItem[] TrustPolicies { get; set; } = [];
+
+    /// <summary><c>$(SkillsRequireSignatures)</c>: every reference needs a matching policy.</summary>
+    public bool RequireSignatures { get; set; }
+
+    /// <summary><c>$(SkillsTrustedRoot)</c>: a Sigstore trusted_root.json; empty for the embedded production root.</summary>
+    public string? TrustedRoot { get; set; }
 
     /// <summary>Written (or touched) after a successful restore, so the pre-build check can skip.</summary>
     public string? StampFile { get; set; }
@@ -86,6 +96,9 @@ public sealed class RestoreSkills : SkillsOciTask
             SkillsToUpdate = SkillsToUpdate.Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
             Offline = Offline,
             CachePath = string.IsNullOrWhiteSpace(CachePath) ? null : CachePath,
+            TrustPolicies = ToPolicies(TrustPolicies),
+            RequireSignatures = RequireSignatures,
+            TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
         };
 
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
@@ -105,6 +118,11 @@ public sealed class RestoreSkills : SkillsOciTask
         {
             using var client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
             result = await new SkillRestoreEngine(new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var message in result.Messages)
+        {
+            Log.LogMessage(MessageImportance.Low, "Trust: {0}", message);
         }
 
         LogDiagnostics(result.Diagnostics.Select(d => PointAtReference(d, projectPath)));
@@ -172,6 +190,20 @@ public sealed class RestoreSkills : SkillsOciTask
 
         return diagnostic with { File = file };
     }
+
+    /// <summary>Policy items with their metadata and the file that declared them (relative Key paths are relative to it).</summary>
+    internal static IReadOnlyList<SkillTrustPolicyItem> ToPolicies(ITaskItem[] items) =>
+        items.Select(item =>
+        {
+            var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (System.Collections.DictionaryEntry entry in item.CloneCustomMetadata())
+            {
+                metadata[(string)entry.Key] = entry.Value as string ?? string.Empty;
+            }
+
+            var file = item.GetMetadata("DefiningProjectFullPath");
+            return new SkillTrustPolicyItem(item.ItemSpec, metadata, string.IsNullOrEmpty(file) ? null : file);
+        }).ToList();
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {

@@ -50,3 +50,37 @@ public sealed class OfflineTests
         Assert.Empty(result.WarningCodes());
     }
 }
+
+/// <summary>A locked, cached, signed skill re-verifies from the cached snapshot with the registry down.</summary>
+public sealed class OfflineTrustTests
+{
+    [Fact]
+    public async Task A_locked_reinstall_from_a_warm_cache_re_verifies_offline_from_the_snapshot()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { AccessLog = true });
+        using var publisher = new RegistrySkillPublisher(registry, "trust-offline");
+        await publisher.PublishAsync("pdf", "1.0.0", ("notes.md", "cached"));
+        using var key = Skills.Oci.Build.Trust.Keys.SigningKey.Generate(Skills.Oci.Build.Trust.Keys.KeyAlgorithm.EcdsaP256);
+        await TrustTests.SignAsync(registry, publisher, "pdf", "1.0.0", key);
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        TrustTests.WriteKey(repo, "skills.pub", key);
+        repo.WriteProject("App.csproj", [(publisher.Repo("pdf"), "1.0.0")], TrustTests.KeyPolicy($"{registry.HostPort}/trust-offline/%2A", "skills.pub"));
+        var first = await repo.Cli().RunAsync("restore");
+        Assert.True(first.Succeeded, first.ToString());
+        var lockBefore = repo.ReadLock();
+        Assert.Contains("\"verifiedBy\"", lockBefore, StringComparison.Ordinal);
+        Directory.Delete(repo.File(".agents/skills/pdf"), recursive: true);
+        await registry.StopAsync();
+
+        var result = await repo.Cli().RunAsync("restore", "-v:detailed");
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Empty(result.WarningCodes());
+        Assert.Contains("verified from the cached signature snapshot", result.Output, StringComparison.Ordinal);
+        Assert.Equal("cached", File.ReadAllText(repo.SkillFile("pdf", "notes.md")));
+        Assert.Equal(lockBefore, repo.ReadLock());
+
+        var verify = await repo.Cli().RunAsync("msbuild", "-t:VerifySkills");
+        Assert.True(verify.Succeeded, verify.ToString());
+    }
+}

@@ -29,6 +29,8 @@ public sealed class SkillRestoreEngineTests : IDisposable
         var gitignore = File.ReadAllText(Path.Combine(_ws.Root, ".gitignore"));
         Assert.Equal($"{GitIgnoreBlock.BeginMarker}\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", gitignore);
 
+        // What was installed, recorded so drift is found later; no verifiedBy without a policy.
+        var tree = await SkillTree.FromFolderAsync(_ws.SkillFolder("pdf"), CancellationToken.None);
         var expected = $$"""
             {
               "lockfileVersion": 1,
@@ -51,7 +53,8 @@ public sealed class SkillRestoreEngineTests : IDisposable
                   "requestedVersion": "1.0.0",
                   "projects": [
                     "src/App/App.csproj"
-                  ]
+                  ],
+                  "contentDigest": "{{tree.Digest}}"
                 }
               ]
             }

@@ -1,0 +1,148 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Policy;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>What <see cref="SkillVerifier"/> found: coded problems, and one line per skill for the log.</summary>
+public sealed record SkillVerifyResult(IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Messages)
+{
+    public bool Succeeded => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
+}
+
+/// <summary>
+/// <c>VerifySkills</c>: for each skill the lock records for this project, re-verifies its signature
+/// offline from the cached snapshot against the current policies, and compares its folder with the
+/// content digest recorded at install, naming each changed file (from the cached layer, extracted to
+/// a temporary folder). Never touches the network, the lock or the skill folders.
+/// </summary>
+public static class SkillVerifier
+{
+    public static async Task<SkillVerifyResult> VerifyAsync(SkillRestoreRequest request, SkillRestoreOptions options, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var messages = new List<string>();
+        var lockPath = request.EffectiveLockFilePath;
+        var lockFile = await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false);
+        if (lockFile is null)
+        {
+            messages.Add($"No lock file at '{lockPath}': nothing to verify.");
+            return new SkillVerifyResult(diagnostics, messages);
+        }
+
+        var policies = options.TrustPolicies.Count == 0
+            ? SkillTrustPolicySet.Empty
+            : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
+        var cache = new SkillCache(options.EffectiveCachePath);
+        var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, network: null, request.ProjectPath, options.Time);
+        var materializer = new SkillMaterializer(request.Root, options.AgentDirectories);
+        foreach (var entry in lockFile.Skills.Where(e => e.Projects.Contains(request.ProjectKey)))
+        {
+            try
+            {
+                var trust = await gate.VerifyOfflineAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, cancellationToken).ConfigureAwait(false);
+                messages.Add(trust.Message);
+                if (entry.VerifiedBy is not null && trust.VerifiedBy is not null && entry.VerifiedBy != trust.VerifiedBy)
+                {
+                    diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SignerChanged,
+                        $"The skill '{entry.Name}' is locked as verified by '{entry.VerifiedBy}', and the current policy verifies it as '{trust.VerifiedBy}'. Review the change; to record it, delete '.agents/skills/{entry.Name}' and run 'dotnet restore'.",
+                        lockPath));
+                }
+            }
+            catch (SkillsOciException ex)
+            {
+                diagnostics.Add(ex.Diagnostic);
+            }
+
+            await CheckContentAsync(entry, materializer, cache, options.Limits, lockPath, diagnostics, messages, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SkillVerifyResult(diagnostics, messages);
+    }
+
+    private static async Task CheckContentAsync(LockEntry entry, SkillMaterializer materializer, SkillCache cache, OciLimits limits, string lockPath, List<Diagnostic> diagnostics, List<string> messages, CancellationToken cancellationToken)
+    {
+        if (!entry.HasStandardPath)
+        {
+            messages.Add($"'{entry.Name}': installed by another tool at '{entry.Path}'; its content is not compared.");
+            return;
+        }
+
+        var folder = materializer.FullPath(entry.Path);
+        if (!Directory.Exists(folder) || SkillsRootPath.IsLink(folder))
+        {
+            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentUnverifiable,
+                $"The skill '{entry.Name}' is locked but its folder '{folder}' is missing. Run 'dotnet restore'.", lockPath));
+            return;
+        }
+
+        if (entry.ContentDigest is not { } expectedDigest)
+        {
+            diagnostics.Add(Diagnostic.Warning(TrustErrorCodes.SkillContentUnverifiable,
+                $"The lock records no contentDigest for the skill '{entry.Name}' (written by an older tool), so its folder cannot be compared. Delete '{folder}' and run 'dotnet restore' to record one.", lockPath));
+            return;
+        }
+
+        var actual = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (actual.Digest == expectedDigest)
+        {
+            messages.Add($"'{entry.Name}': content matches {expectedDigest}.");
+            return;
+        }
+
+        var fix = $"Delete '{folder}' and run 'dotnet restore' to reinstall {entry.Source.Ref}, or move your changes into a skill of your own.";
+        var expected = await ExpectedTreeAsync(entry, cache, limits, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SkillTreeDifference> differences = expected is null ? [] : actual.CompareTo(expected);
+        if (differences.Count == 0)
+        {
+            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentDrift,
+                $"The folder of the skill '{entry.Name}' differs from the content it was installed from ({expectedDigest}, now {actual.Digest}){(expected is null ? "; its layer is not cached, so the changed files cannot be named" : string.Empty)}. {fix}",
+                folder));
+            return;
+        }
+
+        foreach (var difference in differences)
+        {
+            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentDrift,
+                $"The skill '{entry.Name}' differs from the content it was installed from: {difference.Change.ToString().ToLowerInvariant()} '{difference.Path}'. {fix}",
+                Path.Combine(folder, difference.Path.Replace('/', Path.DirectorySeparatorChar))));
+        }
+    }
+
+    /// <summary>The tree as installed, rebuilt from the cached layer with the safe extractor; null when not cached.</summary>
+    private static async Task<SkillTree?> ExpectedTreeAsync(LockEntry entry, SkillCache cache, OciLimits limits, CancellationToken cancellationToken)
+    {
+        var reader = new SkillContentReader(cache, null, limits);
+        SkillArtifact? artifact;
+        try
+        {
+            artifact = await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SkillsOciException or RegistryException)
+        {
+            return null;
+        }
+
+        if (artifact is null || !cache.HasBlob(artifact.Skill.Layer))
+        {
+            return null;
+        }
+
+        var parent = Path.Combine(Path.GetTempPath(), "skills-oci-verify-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(parent);
+        try
+        {
+            await using var layer = reader.OpenLayer(artifact);
+            var staging = await SkillArchiveExtractor.ExtractAsync(layer, artifact.Name, parent, limits, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+            return await SkillTree.FromFolderAsync(Path.Combine(staging, artifact.Name), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SkillsOciException or RegistryException or IOException)
+        {
+            return null;
+        }
+        finally
+        {
+            SkillArchiveExtractor.DeleteTree(parent);
+        }
+    }
+}

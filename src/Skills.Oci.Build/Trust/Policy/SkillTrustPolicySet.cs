@@ -1,0 +1,284 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Trust.Registry;
+
+namespace Skills.Oci.Build.Trust.Policy;
+
+/// <summary>
+/// One <c>SkillTrustPolicy</c> item as MSBuild declared it: its Include, its metadata, and the file
+/// that declared it (relative key paths are relative to that file's folder; errors point at it).
+/// </summary>
+public sealed record SkillTrustPolicyItem(string Include, IReadOnlyDictionary<string, string> Metadata, string? DefiningFile = null)
+{
+    public string Get(string name) => Metadata.TryGetValue(name, out var value) ? value.Trim() : string.Empty;
+}
+
+/// <summary>A parsed policy: which repositories it covers, and what they must satisfy.</summary>
+public sealed class SkillTrustPolicy
+{
+    internal SkillTrustPolicy(SkillTrustPolicyItem item, string pattern, Regex matcher, SkillTrustRequirement requirement, int order)
+    {
+        Item = item;
+        Pattern = pattern;
+        Matcher = matcher;
+        Requirement = requirement;
+        Order = order;
+        Specificity = pattern.Count(c => c != '*');
+    }
+
+    public SkillTrustPolicyItem Item { get; }
+
+    /// <summary>The normalised pattern: <c>registry/repository</c> with <c>*</c> and <c>**</c>.</summary>
+    public string Pattern { get; }
+
+    public SkillTrustRequirement Requirement { get; }
+
+    internal Regex Matcher { get; }
+
+    internal int Order { get; }
+
+    /// <summary>The number of literal characters: more is more specific.</summary>
+    internal int Specificity { get; }
+
+    public override string ToString() => $"SkillTrustPolicy '{Item.Include}' ({Requirement})";
+}
+
+/// <summary>
+/// The <c>SkillTrustPolicy</c> items of a project. <c>Include</c> is a pattern over
+/// <c>registry/repository</c> (Docker Hub normalised to <c>docker.io</c>, <c>library/</c> added to
+/// official images): <c>*</c> matches within one path segment (it never crosses <c>/</c>), <c>**</c>
+/// matches across segments. The most specific matching policy wins (most literal characters; on a
+/// tie, the first declared). Metadata: <c>Key</c> (PEM public key file), or <c>Issuer</c> +
+/// <c>Identity</c> (exact keyless identity; <c>IssuerPattern</c>/<c>IdentityPattern</c> for anchored
+/// regular expressions), and optionally <c>Provenance</c> (SLSA predicate types, <c>;</c>-separated) with
+/// <c>SourceRepository</c>.
+/// </summary>
+public sealed class SkillTrustPolicySet
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
+    private SkillTrustPolicySet(IReadOnlyList<SkillTrustPolicy> policies)
+    {
+        Policies = policies;
+    }
+
+    public static SkillTrustPolicySet Empty { get; } = new([]);
+
+    public IReadOnlyList<SkillTrustPolicy> Policies { get; }
+
+    public bool IsEmpty => Policies.Count == 0;
+
+    /// <summary>Parses every item, reading key files; the first invalid item is a coded error at its declaration.</summary>
+    public static async Task<SkillTrustPolicySet> LoadAsync(IReadOnlyList<SkillTrustPolicyItem> items, string? baseDirectory, CancellationToken cancellationToken)
+    {
+        var policies = new List<SkillTrustPolicy>();
+        foreach (var item in items)
+        {
+            policies.Add(await ParseAsync(item, baseDirectory, policies.Count, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new SkillTrustPolicySet(policies);
+    }
+
+    /// <summary>The most specific policy covering <paramref name="registry"/>/<paramref name="repository"/>, or null.</summary>
+    public SkillTrustPolicy? Match(string registry, string repository)
+    {
+        var name = $"{registry}/{repository}";
+        return Policies
+            .Where(p => p.Matcher.IsMatch(name))
+            .OrderByDescending(p => p.Specificity)
+            .ThenBy(p => p.Order)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Normalises a pattern like a reference: Docker Hub aliases, a missing registry, official images.</summary>
+    public static string NormalizePattern(string include)
+    {
+        var pattern = include.Trim();
+        foreach (var scheme in new[] { "https://", "http://", "oci://" })
+        {
+            if (pattern.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                pattern = pattern[scheme.Length..];
+            }
+        }
+
+        var slash = pattern.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? pattern : pattern[..slash];
+        var hasRegistry = slash >= 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" || first.Contains('*', StringComparison.Ordinal));
+        string registry, rest;
+        if (hasRegistry)
+        {
+            registry = first.ToLowerInvariant();
+            rest = pattern[(slash + 1)..];
+        }
+        else
+        {
+            registry = ImageReference.DockerHubRegistry;
+            rest = pattern;
+        }
+
+        if (registry is "index.docker.io" or ImageReference.DockerHubHost)
+        {
+            registry = ImageReference.DockerHubRegistry;
+        }
+
+        if (registry == ImageReference.DockerHubRegistry && !rest.Contains('/', StringComparison.Ordinal) && !rest.StartsWith("**", StringComparison.Ordinal))
+        {
+            rest = "library/" + rest;
+        }
+
+        return $"{registry}/{rest.TrimEnd('/')}";
+    }
+
+    private static async Task<SkillTrustPolicy> ParseAsync(SkillTrustPolicyItem item, string? baseDirectory, int order, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(item.Include))
+        {
+            throw Invalid(item, "its Include is empty; name a registry/repository pattern such as 'ghcr.io/acme/skills/*'");
+        }
+
+        var pattern = NormalizePattern(item.Include);
+        var regex = new StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '*')
+            {
+                var doubled = i + 1 < pattern.Length && pattern[i + 1] == '*';
+                regex.Append(doubled ? ".*" : "[^/]*");
+                i += doubled ? 1 : 0;
+            }
+            else
+            {
+                regex.Append(Regex.Escape(pattern[i].ToString()));
+            }
+        }
+
+        var matcher = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+
+        var keyPath = item.Get("Key");
+        var issuer = item.Get("Issuer");
+        var identity = item.Get("Identity");
+        var issuerPattern = item.Get("IssuerPattern");
+        var identityPattern = item.Get("IdentityPattern");
+        var keyless = issuer.Length + identity.Length + issuerPattern.Length + identityPattern.Length > 0;
+        VerificationPolicy policy;
+        if (keyPath.Length > 0 && keyless)
+        {
+            throw Invalid(item, "it names both a Key and a keyless identity (Issuer/Identity); use one policy per signer");
+        }
+
+        if (keyPath.Length > 0)
+        {
+            var folder = item.DefiningFile is { Length: > 0 } file ? Path.GetDirectoryName(Path.GetFullPath(file))! : baseDirectory ?? Directory.GetCurrentDirectory();
+            var full = Path.GetFullPath(Path.Combine(folder, keyPath));
+            if (!File.Exists(full))
+            {
+                throw Invalid(item, $"its Key file '{full}' does not exist");
+            }
+
+            try
+            {
+                policy = VerificationPolicy.ForKey(await VerificationKey.FromPemFileAsync(full, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SkillsOciException ex)
+            {
+                throw Invalid(item, $"its Key file '{full}' is not a usable PEM public key ({ex.Code}: {ex.Message})");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Invalid(item, $"its Key file '{full}' could not be read: {ex.Message}");
+            }
+        }
+        else if (keyless)
+        {
+            if ((issuer.Length == 0 && issuerPattern.Length == 0) || (identity.Length == 0 && identityPattern.Length == 0))
+            {
+                throw Invalid(item, "a keyless policy needs both an issuer (Issuer or IssuerPattern) and an identity (Identity or IdentityPattern)");
+            }
+
+            if ((issuer.Length > 0 && issuerPattern.Length > 0) || (identity.Length > 0 && identityPattern.Length > 0))
+            {
+                throw Invalid(item, "use either Issuer or IssuerPattern, and either Identity or IdentityPattern, not both");
+            }
+
+            try
+            {
+                var issuerRegex = issuerPattern.Length > 0 ? issuerPattern : Regex.Escape(issuer);
+                policy = VerificationPolicy.ForIdentity(issuerPattern.Length == 0 && identityPattern.Length == 0
+                    ? CertificateIdentity.Exact(issuer, identity)
+                    : issuerPattern.Length == 0
+                        ? CertificateIdentity.SubjectPattern(issuer, identityPattern)
+                        : CertificateIdentity.Pattern(issuerRegex, identityPattern.Length > 0 ? identityPattern : Regex.Escape(identity)));
+            }
+            catch (ArgumentException ex)
+            {
+                throw Invalid(item, $"its identity pattern is not a valid regular expression: {ex.Message}");
+            }
+        }
+        else
+        {
+            throw Invalid(item, "it names neither a Key nor a keyless identity (Issuer and Identity)");
+        }
+
+        ProvenanceRequirement? provenance = null;
+        var predicateTypes = item.Get("Provenance").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sourceRepository = item.Get("SourceRepository");
+        if (predicateTypes.Length > 0 && sourceRepository.Length == 0)
+        {
+            throw Invalid(item, "it asks for Provenance without a SourceRepository; name the repository the skill must be built from");
+        }
+
+        if (sourceRepository.Length > 0)
+        {
+            try
+            {
+                provenance = new ProvenanceRequirement(sourceRepository, predicateTypes);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Invalid(item, ex.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+            }
+        }
+
+        return new SkillTrustPolicy(item, pattern, matcher, new SkillTrustRequirement(policy, provenance), order);
+    }
+
+    private static SkillsOciException Invalid(SkillTrustPolicyItem item, string why)
+    {
+        var (file, line, column) = Locate(item);
+        return new SkillsOciException(Diagnostic.Error(TrustErrorCodes.TrustPolicyInvalid,
+            $"The SkillTrustPolicy '{item.Include}' is invalid: {why}.", file, line, column));
+    }
+
+    /// <summary>The line declaring the item, found by its quoted Include (only read on errors).</summary>
+    internal static (string? File, int Line, int Column) Locate(SkillTrustPolicyItem item)
+    {
+        if (item.DefiningFile is not { Length: > 0 } file)
+        {
+            return (null, 0, 0);
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(file);
+            for (var index = 0; index < lines.Length; index++)
+            {
+                var column = lines[index].IndexOf($"\"{item.Include}\"", StringComparison.Ordinal);
+                column = column >= 0 ? column : lines[index].IndexOf($"\"{item.Include.Replace("*", "%2A", StringComparison.Ordinal)}\"", StringComparison.OrdinalIgnoreCase);
+                if (column >= 0 && lines[index].Contains("SkillTrustPolicy", StringComparison.Ordinal))
+                {
+                    return (file, index + 1, column + 2);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return (file, 0, 0);
+    }
+}
