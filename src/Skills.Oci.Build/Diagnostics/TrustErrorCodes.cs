@@ -71,4 +71,7 @@ public static class TrustErrorCodes
 
     /// <summary>VerifySkills: the signer verified now differs from the one recorded in the lock (verifiedBy).</summary>
     public const string SignerChanged = "SKOCI4022";
+
+    /// <summary>A SkillTrustPolicy with an unescaped '*' in Include was dropped by MSBuild's wildcard expansion (warning).</summary>
+    public const string PolicyDroppedByWildcard = "SKOCI4023";
 }

@@ -57,6 +57,13 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary>Written (or touched) after a successful restore, so the pre-build check can skip.</summary>
     public string? StampFile { get; set; }
 
+    /// <summary>The files that may declare SkillTrustPolicy items (the project, Directory.Build.props/targets).</summary>
+    public string[] PolicyDeclaringFiles { get; set; } = [];
+
+    /// <summary>Warns about policies MSBuild's wildcard expansion dropped (an unescaped '*').</summary>
+    internal void LogDroppedPolicies() =>
+        LogDiagnostics(Skills.Oci.Build.Trust.Policy.WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()));
+
     /// <summary><c>$(MSBuildRestoreSessionId)</c>: one restore calls the hook per framework; the first call does the work.</summary>
     public string? RestoreSessionId { get; set; }
 
@@ -112,10 +119,12 @@ public sealed class RestoreSkills : SkillsOciTask
         }
         else if (Offline)
         {
+            LogDroppedPolicies();
             result = await new SkillRestoreEngine(null).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
         else
         {
+            LogDroppedPolicies();
             using var client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
             result = await new SkillRestoreEngine(new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }

@@ -27,6 +27,9 @@ public sealed class VerifySkills : SkillsOciTask
 
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
+    /// <summary>The files that may declare SkillTrustPolicy items (the project, Directory.Build.props/targets).</summary>
+    public string[] PolicyDeclaringFiles { get; set; } = [];
+
     protected override async System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
         var projectPath = Path.GetFullPath(ProjectPath);
@@ -44,6 +47,7 @@ public sealed class VerifySkills : SkillsOciTask
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
         };
 
+        LogDiagnostics(Skills.Oci.Build.Trust.Policy.WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()));
         var result = await SkillVerifier.VerifyAsync(request, options, cancellationToken).ConfigureAwait(false);
         foreach (var message in result.Messages)
         {

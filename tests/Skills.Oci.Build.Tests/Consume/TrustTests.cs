@@ -165,4 +165,20 @@ public sealed class TrustTests(RegistryFixture fixture)
         Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(repo.LockPath));
     }
+
+    [Fact]
+    public async Task A_policy_whose_unescaped_wildcard_MSBuild_dropped_is_a_coded_warning_at_its_line()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "trust-wildcard");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("App.csproj", [(publisher.Repo("pdf"), "1.0.0")], KeyPolicy("ghcr.io/acme/skills/*", "acme.pub"));
+
+        var result = await repo.Cli().RunAsync("restore");
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal([TrustErrorCodes.PolicyDroppedByWildcard], result.WarningCodes().Distinct());
+        Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
+        Assert.Contains("ghcr.io/acme/skills/%2A", result.Output, StringComparison.Ordinal);
+    }
 }
