@@ -186,27 +186,8 @@ public sealed class OciImageLayout
         await WriteIndexAsync(manifests, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task WriteIndexAsync(IReadOnlyList<Descriptor> manifests, CancellationToken cancellationToken)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciIndex);
-            writer.WritePropertyName("manifests");
-            writer.WriteStartArray();
-            foreach (var manifest in manifests)
-            {
-                OciJsonWriter.WriteDescriptor(writer, manifest);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return AtomicFile.WriteAllBytesAsync(IndexPath, buffer.WrittenMemory, cancellationToken);
-    }
+    private Task WriteIndexAsync(IReadOnlyList<Descriptor> manifests, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllBytesAsync(IndexPath, OciJsonWriter.WriteIndex(manifests), cancellationToken);
 
     private static void MoveIntoPlace(string source, string target)
     {

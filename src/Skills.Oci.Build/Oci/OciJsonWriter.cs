@@ -51,29 +51,43 @@ public static class OciJsonWriter
         IReadOnlyList<Descriptor> layers,
         string? artifactType = null,
         Descriptor? subject = null,
-        IReadOnlyDictionary<string, string>? annotations = null)
+        IReadOnlyDictionary<string, string>? annotations = null) =>
+        WriteDocument(MediaTypes.OciManifest, artifactType, subject, annotations, writer =>
+        {
+            writer.WritePropertyName("config");
+            WriteDescriptor(writer, config);
+            WriteDescriptors(writer, "layers", layers);
+        });
+
+    /// <summary>Serialises an image index (image-spec image-index.md field order).</summary>
+    public static byte[] WriteIndex(
+        IReadOnlyList<Descriptor> manifests,
+        string? artifactType = null,
+        Descriptor? subject = null,
+        IReadOnlyDictionary<string, string>? annotations = null) =>
+        WriteDocument(MediaTypes.OciIndex, artifactType, subject, annotations, writer => WriteDescriptors(writer, "manifests", manifests));
+
+    /// <summary>The frame both documents share: schemaVersion, mediaType, artifactType, body, subject, annotations.</summary>
+    private static byte[] WriteDocument(
+        string mediaType,
+        string? artifactType,
+        Descriptor? subject,
+        IReadOnlyDictionary<string, string>? annotations,
+        Action<Utf8JsonWriter> writeBody)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        // Relaxed escaping keeps '+' in media types literal ("v1+json"), as every other OCI tool writes it.
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciManifest);
+            writer.WriteString("mediaType", mediaType);
             if (artifactType is not null)
             {
                 writer.WriteString("artifactType", artifactType);
             }
 
-            writer.WritePropertyName("config");
-            WriteDescriptor(writer, config);
-            writer.WritePropertyName("layers");
-            writer.WriteStartArray();
-            foreach (var layer in layers)
-            {
-                WriteDescriptor(writer, layer);
-            }
-
-            writer.WriteEndArray();
+            writeBody(writer);
             if (subject is not null)
             {
                 writer.WritePropertyName("subject");
@@ -87,42 +101,15 @@ public static class OciJsonWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Serialises an image index (image-spec image-index.md field order).</summary>
-    public static byte[] WriteIndex(
-        IReadOnlyList<Descriptor> manifests,
-        string? artifactType = null,
-        Descriptor? subject = null,
-        IReadOnlyDictionary<string, string>? annotations = null)
+    private static void WriteDescriptors(Utf8JsonWriter writer, string name, IReadOnlyList<Descriptor> descriptors)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WritePropertyName(name);
+        writer.WriteStartArray();
+        foreach (var descriptor in descriptors)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciIndex);
-            if (artifactType is not null)
-            {
-                writer.WriteString("artifactType", artifactType);
-            }
-
-            writer.WritePropertyName("manifests");
-            writer.WriteStartArray();
-            foreach (var manifest in manifests)
-            {
-                WriteDescriptor(writer, manifest);
-            }
-
-            writer.WriteEndArray();
-            if (subject is not null)
-            {
-                writer.WritePropertyName("subject");
-                WriteDescriptor(writer, subject);
-            }
-
-            WriteAnnotations(writer, annotations);
-            writer.WriteEndObject();
+            WriteDescriptor(writer, descriptor);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteEndArray();
     }
 }
