@@ -77,4 +77,19 @@ public static partial class ErrorCodes
 
     /// <summary>Warning: offline (design-time) restore could not install a skill that is not locked and cached.</summary>
     public const string SkillUnavailableOffline = "SKOCI3025";
+
+    /// <summary>Warning: an entry of SkillsToUpdate names no skill, repository or SkillReference of the root.</summary>
+    public const string SkillsToUpdateMatchesNothing = "SKOCI3027";
+
+    /// <summary>Projects of one skills root set the root-shaping properties (agent folders, .gitignore, lock, cache) differently.</summary>
+    public const string RootSettingsDisagree = "SKOCI3028";
+
+    /// <summary>Warning: a tag now points at another digest than the one the lock pinned for it.</summary>
+    public const string TagMoved = "SKOCI3029";
+
+    /// <summary>A file or folder under the skills root, the lock or the cache could not be read or written (I/O or permissions).</summary>
+    public const string RestoreIoFailure = "SKOCI3030";
+
+    /// <summary>The digest the lock pins is no longer in the registry.</summary>
+    public const string LockedDigestGone = "SKOCI3031";
 }

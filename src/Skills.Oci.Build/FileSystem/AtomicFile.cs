@@ -62,11 +62,7 @@ public static class AtomicFile
         WriteIfChangedAsync(path, Utf8NoBom.GetBytes(content), cancellationToken);
 
     /// <summary>A unique temporary file name in the target's folder (same volume, so the move is atomic).</summary>
-    public static string TempPathBeside(string path)
-    {
-        var full = Path.GetFullPath(path);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-    }
+    public static string TempPathBeside(string path) => TempName.Beside(path);
 
     public static void TryDelete(string path)
     {

@@ -14,9 +14,26 @@ public static class GitIgnoreBlock
     public const string EndMarker = "# END Skills.Oci managed block";
 
     /// <summary>The lines the block lists for a set of lock entries.</summary>
-    public static IReadOnlyList<string> PathsFor(IEnumerable<LockEntry> entries) =>
-        entries.SelectMany(e => new[] { e.Path + "/" }.Concat(e.AdditionalPaths))
-            .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+    /// <remarks>The root's own state folder is listed with them: it exists wherever restore put skills.</remarks>
+    public static IReadOnlyList<string> PathsFor(IEnumerable<LockEntry> entries)
+    {
+        var paths = entries.SelectMany(e => new[] { e.Path + "/" }.Concat(e.AdditionalPaths)).ToList();
+        if (paths.Count > 0)
+        {
+            paths.Add(RootState.FolderName + "/");
+        }
+
+        return paths.Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>True when the root's .gitignore already holds the block for these entries (or needs none).</summary>
+    public static bool IsCurrent(string root, IEnumerable<LockEntry> entries)
+    {
+        var gitIgnore = Path.Combine(root, ".gitignore");
+        var existing = File.Exists(gitIgnore) ? File.ReadAllText(gitIgnore) : null;
+        var paths = PathsFor(entries);
+        return (existing is null && paths.Count == 0) || Apply(existing, paths) == existing;
+    }
 
     /// <summary>The file's text with the block replaced (or removed, when <paramref name="paths"/> is empty).</summary>
     public static string Apply(string? existing, IReadOnlyList<string> paths)

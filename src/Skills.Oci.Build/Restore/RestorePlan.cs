@@ -1,65 +1,114 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
 namespace Skills.Oci.Build.Restore;
 
 /// <summary>
-/// The decisions a restore can take from the lock alone, without network: which requests reuse a
-/// locked entry (reference and Version unchanged, or a compatible request for an entry other live
-/// projects hold) and which must be resolved against the source.
+/// Every request for one skill repository across the root: the other live projects' requests as the
+/// lock records them, with this project's replaced by what it asks now.
+/// </summary>
+public sealed class SkillGroup
+{
+    internal SkillGroup(ImageReference repository, LockEntry? entry, IReadOnlyList<LockRequest> requests, SkillRequest? own, bool updateRequested)
+    {
+        Repository = repository;
+        Entry = entry;
+        Requests = requests;
+        Own = own;
+        UpdateRequested = updateRequested;
+    }
+
+    /// <summary>Registry and repository (no tag, no digest).</summary>
+    public ImageReference Repository { get; }
+
+    /// <summary>The lock's entry for this repository before the restore; null for a new skill.</summary>
+    public LockEntry? Entry { get; }
+
+    /// <summary>The requests of every live project, sorted by project.</summary>
+    public IReadOnlyList<LockRequest> Requests { get; }
+
+    /// <summary>This project's request, when it makes one.</summary>
+    public SkillRequest? Own { get; }
+
+    /// <summary>UpdateSkills asked to re-resolve this skill.</summary>
+    public bool UpdateRequested { get; }
+
+    /// <summary>No live project requests the skill any more: its entry is pruned.</summary>
+    public bool IsUnreferenced => Requests.Count == 0;
+
+    /// <summary>
+    /// The locked entry answers the current set of requests as it is: the set is the one it was resolved
+    /// for, nobody asked to update it, and it is pinned (a tag or a pinned digest).
+    /// </summary>
+    public bool IsLocked =>
+        Entry is not null && !UpdateRequested && Requests.Count > 0 && Entry.Requests.SequenceEqual(Requests) &&
+        (Entry.Source.Tag.Length > 0 || !ResolutionRule.NeedsTags(Requests));
+
+    public string Display => Repository.RepositoryName;
+}
+
+/// <summary>
+/// The first phase of a restore, from the lock alone (no network): the root-wide request set of each
+/// skill, which skills the lock already answers and which must be resolved, and which are pruned.
 /// </summary>
 public sealed class RestorePlan
 {
-    private RestorePlan(string project, IReadOnlyList<SkillRequest> requests, IReadOnlyDictionary<SkillRequest, LockEntry> locked)
+    private RestorePlan(IReadOnlyList<SkillGroup> groups, IReadOnlyList<string> unmatchedUpdates)
     {
-        Project = project;
-        Requests = requests;
-        Locked = locked;
-        Unresolved = requests.Where(r => !locked.ContainsKey(r)).ToList();
+        Groups = groups;
+        UnmatchedUpdates = unmatchedUpdates;
     }
 
-    public string Project { get; }
+    /// <summary>One group per repository, in ordinal order of the repository name.</summary>
+    public IReadOnlyList<SkillGroup> Groups { get; }
 
-    public IReadOnlyList<SkillRequest> Requests { get; }
+    /// <summary>SkillsToUpdate entries that named nothing (a warning).</summary>
+    public IReadOnlyList<string> UnmatchedUpdates { get; }
 
-    /// <summary>Requests served by a locked entry's digest: no tag lookup.</summary>
-    public IReadOnlyDictionary<SkillRequest, LockEntry> Locked { get; }
+    public IEnumerable<SkillGroup> ToResolve => Groups.Where(g => !g.IsUnreferenced && !g.IsLocked);
 
-    /// <summary>Requests that need the source (new, changed, or asked to update).</summary>
-    public IReadOnlyList<SkillRequest> Unresolved { get; }
+    /// <summary>True when the lock answers every request and nothing is to be pruned.</summary>
+    public bool IsFullyLocked => Groups.All(g => g.IsLocked);
 
-    public bool IsFullyLocked => Unresolved.Count == 0;
-
-    /// <param name="projectExists">Whether a root-relative project file still exists; vanished projects no longer count.</param>
+    /// <param name="projectExists">Whether a root-relative project file still exists; requests of vanished projects are dropped.</param>
     public static RestorePlan Create(LockFile lockFile, string project, IReadOnlyList<SkillRequest> requests, SkillRestoreOptions options, Func<string, bool> projectExists)
     {
-        var locked = new Dictionary<SkillRequest, LockEntry>();
+        var own = new Dictionary<string, SkillRequest>(StringComparer.Ordinal);
         foreach (var request in requests)
         {
-            var entry = lockFile.Skills.FirstOrDefault(e => e.Source.IsSameRepository(request.Repository));
-            if (entry is not null && !options.IsUpdateRequested(request, entry.Name) && Reuses(request, entry, OtherLiveProjects(entry, project, projectExists).Any()))
+            var key = request.Repository.RepositoryName;
+            if (own.TryGetValue(key, out var first))
             {
-                locked[request] = entry;
+                throw new SkillsOciException(ErrorCodes.DuplicateSkillName,
+                    $"Duplicate SkillReference: both '{first}' and '{request}' name the repository {key}. Remove one of them.", request.ProjectFile);
             }
+
+            own[key] = request;
         }
 
-        return new RestorePlan(project, requests, locked);
-    }
-
-    /// <summary>The projects other than <paramref name="project"/> that reference the entry and still exist.</summary>
-    public static IEnumerable<string> OtherLiveProjects(LockEntry entry, string project, Func<string, bool> projectExists) =>
-        entry.Projects.Where(p => p != project && projectExists(p));
-
-    private static bool Reuses(SkillRequest request, LockEntry entry, bool heldByOthers)
-    {
-        if (request.Digest is { } digest)
+        var entries = lockFile.Skills.ToDictionary(e => e.Source.RepositoryKey, StringComparer.Ordinal);
+        var groups = new List<SkillGroup>();
+        var updates = options.SkillsToUpdate.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var matched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in entries.Keys.Union(own.Keys).Order(StringComparer.Ordinal))
         {
-            return entry.Source.Digest == digest && entry.Source.Tag == (request.Tag ?? string.Empty);
+            var entry = entries.GetValueOrDefault(key);
+            var mine = own.GetValueOrDefault(key);
+            var set = (entry?.Requests ?? []).Where(r => r.Project != project && projectExists(r.Project)).ToList();
+            if (mine is not null)
+            {
+                set.Add(mine.ToLockRequest());
+            }
+
+            set.Sort(LockRequest.CompareByProject);
+            var names = new[] { key, entry?.Name, mine?.Item.Include?.Trim() }.Where(n => n is not null).ToList();
+            var named = names.Where(n => updates.Contains(n!)).ToList();
+            matched.UnionWith(named!);
+            var update = (options.UpdateAll && mine is not null) || named.Count > 0;
+            var repository = entry?.Source.RepositoryReference ?? mine!.Repository;
+            groups.Add(new SkillGroup(repository, entry, set, mine, update));
         }
 
-        if (entry.RequestedVersion == request.RequestedVersion && entry.Source.Tag.Length > 0)
-        {
-            return true;
-        }
-
-        // Another project's Version produced this entry; a request it satisfies shares it as is.
-        return heldByOthers && entry.Source.Tag.Length > 0 && request.Spec!.IsSatisfiedBy(entry.Source.Tag);
+        return new RestorePlan(groups, updates.Where(u => !matched.Contains(u)).Order(StringComparer.Ordinal).ToList());
     }
 }

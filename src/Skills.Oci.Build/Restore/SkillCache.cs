@@ -22,6 +22,9 @@ public sealed class SkillCache
 
     public string Root => Layout.Root;
 
+    /// <summary>Where blobs and their temporary files live.</summary>
+    public string BlobFolder => Path.Combine(Root, "blobs", Digest.Sha256);
+
     /// <summary>
     /// <c>SKILLS_OCI_CACHE</c>, else <c>%LOCALAPPDATA%\skills-oci</c> on Windows, else
     /// <c>$XDG_CACHE_HOME/skills-oci</c> or <c>~/.cache/skills-oci</c>.

@@ -1,3 +1,4 @@
+using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Restore;
@@ -51,9 +52,6 @@ public sealed class SkillMaterializer
 
     public string FullPath(string relative) => SkillsRootPath.Full(Root, relative);
 
-    /// <summary>Checks and creates <c>.agents/skills</c> (no link, no file on the way) and returns it: staging goes there.</summary>
-    public string PrepareSkillsFolder() => SkillsRootPath.EnsureFolders(Root, SkillsRootPath.SkillsFolder, create: true);
-
     /// <summary>
     /// §9 rule 8 before anything is written: the destination may be absent, or a real folder that the
     /// lock records as ours; a link, a file, or a folder we did not create is an error.
@@ -92,38 +90,6 @@ public sealed class SkillMaterializer
     }
 
     /// <summary>
-    /// Moves the old folder aside and the staged one in (both renames on one volume). The returned swap
-    /// is completed (old folder deleted) or rolled back by the caller.
-    /// </summary>
-    public SkillSwap Swap(string name, string stagedSkillFolder)
-    {
-        var skills = SkillsRootPath.EnsureFolders(Root, SkillsRootPath.SkillsFolder, create: false);
-        var destination = Path.Combine(skills, name);
-        string? aside = null;
-        if (Directory.Exists(destination))
-        {
-            aside = Path.Combine(skills, $".{name}.{Guid.NewGuid():N}.old");
-            Directory.Move(destination, aside);
-        }
-
-        try
-        {
-            Directory.Move(stagedSkillFolder, destination);
-        }
-        catch
-        {
-            if (aside is not null)
-            {
-                Directory.Move(aside, destination);
-            }
-
-            throw;
-        }
-
-        return new SkillSwap(destination, aside, stagedSkillFolder);
-    }
-
-    /// <summary>
     /// Creates or repairs the agent links of a skill (a copy where links are impossible). A copy is
     /// refreshed when <paramref name="refreshCopies"/> (the skill was reinstalled). Returns the paths made.
     /// </summary>
@@ -155,7 +121,7 @@ public sealed class SkillMaterializer
                     continue;
                 }
 
-                SkillArchiveExtractor.DeleteTree(full);
+                DirectoryTree.Delete(full);
             }
 
             try
@@ -165,7 +131,7 @@ public sealed class SkillMaterializer
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
             {
                 // Windows without Developer Mode cannot create symlinks: a copy works for every agent.
-                CopyTree(source, full);
+                DirectoryTree.Copy(source, full);
             }
 
             made.Add(relative);
@@ -192,35 +158,47 @@ public sealed class SkillMaterializer
             }
             else if (Directory.Exists(full))
             {
-                SkillArchiveExtractor.DeleteTree(full);
+                DirectoryTree.Delete(full);
             }
         }
     }
 
-    /// <summary>Removes a pruned skill's primary folder (moved aside first, so it vanishes at once) if it is a real folder.</summary>
-    public void RemoveSkillFolder(string name)
+    /// <summary>
+    /// After the lock committed: removes agent paths that are no longer wanted (stale, pruned, or of a
+    /// withdrawn skill) and creates the links of every skill in place (a reinstalled one's copies refreshed).
+    /// </summary>
+    public void Reconcile(LockFile previous, LockFile desired, IReadOnlySet<string> installed, IReadOnlyCollection<string> withdrawn)
     {
-        if (HasLinkOnTheWay(SkillsRootPath.SkillsFolder))
+        foreach (var entry in desired.Skills.Where(e => e.HasStandardPath))
         {
-            return;
+            RemoveAgentPaths((previous.Find(entry.Name)?.AdditionalPaths ?? []).Except(entry.AdditionalPaths, StringComparer.Ordinal));
+            if (withdrawn.Contains(entry.Name))
+            {
+                RemoveAgentPaths(entry.AdditionalPaths);
+            }
+            else if (Directory.Exists(FullPath(entry.Path)))
+            {
+                FanOut(entry.Name, refreshCopies: installed.Contains(entry.Name));
+            }
         }
 
+        foreach (var pruned in previous.Skills.Where(e => desired.Find(e.Name) is null))
+        {
+            RemoveAgentPaths(pruned.AdditionalPaths);
+        }
+    }
+
+    /// <summary>The primary folder is a real folder with SKILL.md (links not checked).</summary>
+    public bool IsPresent(string name)
+    {
         var destination = FullPath(LockEntry.PrimaryPath(name));
-        if (SkillsRootPath.IsLink(destination) || !Directory.Exists(destination))
-        {
-            return;
-        }
-
-        var aside = Path.Combine(Path.GetDirectoryName(destination)!, $".{name}.{Guid.NewGuid():N}.old");
-        Directory.Move(destination, aside);
-        SkillArchiveExtractor.DeleteTree(aside);
+        return !SkillsRootPath.IsLink(destination) && File.Exists(Path.Combine(destination, "SKILL.md"));
     }
 
     /// <summary>Cheap presence check (no hashing): the folder is a real folder with SKILL.md, and the agent paths exist.</summary>
     public bool IsMaterialized(string name)
     {
-        var destination = FullPath(LockEntry.PrimaryPath(name));
-        return !SkillsRootPath.IsLink(destination) && File.Exists(Path.Combine(destination, "SKILL.md")) &&
+        return IsPresent(name) &&
                LinkPathsFor(name).All(p => SkillsRootPath.Exists(FullPath(p)) && Directory.Exists(FullPath(p)));
     }
 
@@ -255,41 +233,6 @@ public sealed class SkillMaterializer
         else
         {
             File.Delete(path);
-        }
-    }
-
-    private static void CopyTree(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
-        }
-
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
-        }
-    }
-}
-
-/// <summary>A swap in progress: complete it (delete the old folder) or roll it back (restore the old folder).</summary>
-public sealed class SkillSwap(string destination, string? aside, string stagedFolder)
-{
-    public void Complete()
-    {
-        if (aside is not null)
-        {
-            SkillArchiveExtractor.DeleteTree(aside);
-        }
-    }
-
-    public void Rollback()
-    {
-        Directory.Move(destination, stagedFolder);
-        if (aside is not null)
-        {
-            Directory.Move(aside, destination);
         }
     }
 }

@@ -39,8 +39,11 @@ public sealed class SkillRequest
     /// <summary>The digest from the Include (<c>repo@sha256:...</c>); the digest wins over any tag.</summary>
     public Oci.Digest? Digest { get; }
 
-    /// <summary>The Version as written, recorded as <c>requestedVersion</c>; null for a bare digest.</summary>
-    public string? RequestedVersion => Item.Version is { Length: > 0 } v ? v.Trim() : Digest is null ? Tag : null;
+    /// <summary>The request as the lock records it for this project.</summary>
+    public LockRequest ToLockRequest() =>
+        Digest is { } digest ? new LockRequest(Project, Tag: Tag, Digest: digest)
+        : Item.Version is { Length: > 0 } v && Tag is null ? new LockRequest(Project, v.Trim())
+        : new LockRequest(Project, Tag: Tag);
 
     /// <summary>Where diagnostics about this request point: the project file.</summary>
     public string ProjectFile { get; init; } = string.Empty;

@@ -23,13 +23,14 @@ public sealed record SkillRestoreRequest
     public string EffectiveLockFilePath => Path.GetFullPath(LockFilePath ?? Path.Combine(Root, LockFile.FileName));
 
     /// <summary>The project as the lock records it: root-relative with '/' (a project outside the root keeps its full path).</summary>
-    public string ProjectKey
+    public string ProjectKey => RootRelative(Root, ProjectPath);
+
+    /// <summary>A path as the root's files record it: root-relative with '/', or full when outside the root.</summary>
+    public static string RootRelative(string root, string path)
     {
-        get
-        {
-            var relative = Path.GetRelativePath(Root, Path.GetFullPath(ProjectPath));
-            return (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetFullPath(ProjectPath) : relative).Replace('\\', '/');
-        }
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(root, full);
+        return (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative).Replace('\\', '/');
     }
 
     /// <summary>Parses every item; the first invalid one is a coded error naming the project file.</summary>
@@ -77,6 +78,15 @@ public sealed record SkillRestoreOptions
     /// <summary><c>SkillsTrustedRoot</c>: a trusted_root.json; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }
 
+    /// <summary><c>SkillsRepair</c> / <c>RepairSkills</c>: reinstall drifted folders from the lock and cache, re-verify from the registry.</summary>
+    public bool Repair { get; init; }
+
+    /// <summary>True when the project itself set SkillsCachePath (not inherited from SKILLS_OCI_CACHE): it must then agree across the root.</summary>
+    public bool CachePathIsProjectSetting { get; init; }
+
+    /// <summary>The files the root-shaping settings come from (the project and its imports under the root).</summary>
+    public IReadOnlyList<string> SettingInputs { get; init; } = [];
+
     public string EffectiveCachePath => CachePath is { Length: > 0 } path ? Path.GetFullPath(path) : SkillCache.DefaultPath();
 
     public bool IsUpdateRequested(SkillRequest request, string? lockedName) =>
@@ -96,11 +106,14 @@ public sealed record SkillRestoreResult
     /// <summary>True when nothing needed doing (the no-op path: no network, no write).</summary>
     public bool WasUpToDate { get; init; }
 
-    /// <summary>Skills this project references that are in place after the restore.</summary>
-    public int Restored { get; init; }
+    /// <summary>Skills this project references that are in place after the restore: installed now or already there.</summary>
+    public int Restored => Installed + Reused;
 
-    /// <summary>Skill folders (re)installed by this restore.</summary>
-    public int Installed { get; init; }
+    /// <summary>Skill folders (re)installed by this restore: <see cref="Downloaded"/> + <see cref="Cached"/>.</summary>
+    public int Installed => Downloaded + Cached;
+
+    /// <summary>Skills of this project that were already in place and needed nothing.</summary>
+    public int Reused { get; init; }
 
     /// <summary>Installs whose content came from the source.</summary>
     public int Downloaded { get; init; }
@@ -118,7 +131,10 @@ public sealed record SkillRestoreResult
     /// <summary>Lines for detailed logs: what trust verification found for each installed skill.</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
 
+    /// <summary>One line per skill added, updated or removed (<c>updated pdf 1.1.0 -> 1.2.0 (sha256:…)</c>); empty when nothing changed.</summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+
     /// <summary>The one line logged per project at normal verbosity.</summary>
     public string Summary =>
-        $"Restored {Restored} skill{(Restored == 1 ? string.Empty : "s")} ({Downloaded} downloaded, {Cached} cached{(Removed > 0 ? $", {Removed} removed" : string.Empty)}).";
+        $"Restored {Restored} skill{(Restored == 1 ? string.Empty : "s")} ({Downloaded} downloaded, {Cached} from the cache, {Reused} already in place{(Removed > 0 ? $"; {Removed} removed" : string.Empty)}).";
 }

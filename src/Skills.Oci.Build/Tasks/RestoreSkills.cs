@@ -57,6 +57,15 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary>Written (or touched) after a successful restore, so the pre-build check can skip.</summary>
     public string? StampFile { get; set; }
 
+    /// <summary><c>$(SkillsRepair)</c> or the RepairSkills target: reinstall drifted folders, re-verify trust from the registry.</summary>
+    public bool Repair { get; set; }
+
+    /// <summary>True when the project set SkillsCachePath itself (it then has to agree across the root).</summary>
+    public bool CachePathIsProjectSetting { get; set; }
+
+    /// <summary><c>$(MSBuildAllProjects)</c> and the project: a root's record of this project's settings is stale once one of them changes.</summary>
+    public string[] SettingInputs { get; set; } = [];
+
     /// <summary>The files that may declare SkillTrustPolicy items (the project, Directory.Build.props/targets).</summary>
     public string[] PolicyDeclaringFiles { get; set; } = [];
 
@@ -106,27 +115,26 @@ public sealed class RestoreSkills : SkillsOciTask
             TrustPolicies = ToPolicies(TrustPolicies),
             RequireSignatures = RequireSignatures,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
+            Repair = Repair,
+            CachePathIsProjectSetting = CachePathIsProjectSetting,
+            SettingInputs = SettingInputs.Select(i => i.Trim()).Where(i => i.Length > 0 && Path.IsPathRooted(i)).ToList(),
         };
 
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
             request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
 
+        var check = new RestoreUpToDateCheck(request, options);
         SkillRestoreResult result;
-        if (SkillRestoreEngine.IsUpToDate(request, options))
+        if (check.IsUpToDate())
         {
             // The no-op path: no registry client, no lock taken, nothing rewritten.
-            result = new SkillRestoreResult { WasUpToDate = true, Restored = request.References.Count };
-        }
-        else if (Offline)
-        {
-            LogDroppedPolicies();
-            result = await new SkillRestoreEngine(null).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+            result = new SkillRestoreResult { WasUpToDate = true, Reused = request.References.Count };
         }
         else
         {
             LogDroppedPolicies();
-            using var client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
-            result = await new SkillRestoreEngine(new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+            using var client = Offline ? null : new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
+            result = await new SkillRestoreEngine(client is null ? null : new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var message in result.Messages)
@@ -145,6 +153,12 @@ public sealed class RestoreSkills : SkillsOciTask
             return;
         }
 
+        foreach (var change in result.Changes)
+        {
+            // What changed is worth a line even at minimal verbosity; nothing is printed when nothing changed.
+            Log.LogMessage(MessageImportance.High, "Skills: {0}", change);
+        }
+
         var name = Path.GetFileName(projectPath);
         Log.LogMessage(MessageImportance.Normal, "{0}: {1}", name, result.WasUpToDate
             ? $"Skills are up to date ({result.Restored} skill{(result.Restored == 1 ? string.Empty : "s")})."
@@ -153,7 +167,7 @@ public sealed class RestoreSkills : SkillsOciTask
         // Offline runs may have left references unresolved: the next build must check again.
         if (!Offline && !string.IsNullOrWhiteSpace(StampFile))
         {
-            WriteStamp(StampFile, SkillRestoreEngine.ComputeStamp(request, options));
+            check.WriteStamp(StampFile);
         }
     }
 
@@ -229,31 +243,5 @@ public sealed class RestoreSkills : SkillsOciTask
 
         var version = item.GetMetadata("Version");
         return new SkillReferenceItem(item.ItemSpec, string.IsNullOrWhiteSpace(version) ? null : version, metadata);
-    }
-
-    /// <summary>
-    /// The stamp's content changes with the references, options and lock; its timestamp is what the
-    /// pre-build check compares, so an unchanged stamp is touched rather than left older than its inputs.
-    /// </summary>
-    private void WriteStamp(string path, string stamp)
-    {
-        try
-        {
-            var full = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            if (File.Exists(full) && File.ReadAllText(full) == stamp)
-            {
-                File.SetLastWriteTimeUtc(full, DateTime.UtcNow);
-            }
-            else
-            {
-                File.WriteAllText(full, stamp);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Only costs a repeated check in the next build.
-            Log.LogMessage(MessageImportance.Low, "Could not write the skills stamp '{0}': {1}", path, ex.Message);
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class FirstRestoreTests(RegistryFixture fixture)
         Assert.Equal("1.0.0", entry.Source.Tag);
         Assert.Equal(digest, entry.Source.Digest);
         Assert.Equal($"{publisher.Repo("pdf")}:1.0.0@{digest}", entry.Source.Ref);
-        Assert.Equal("1.0.0", entry.RequestedVersion);
+        Assert.Equal([new LockRequest("src/App/App.csproj", "1.0.0")], entry.Requests);
         Assert.Equal(["src/App/App.csproj"], entry.Projects);
         Assert.Equal([".claude/skills/pdf"], entry.AdditionalPaths);
         var gitIgnore = File.ReadAllText(repo.File(".gitignore"));
@@ -60,7 +60,7 @@ public sealed class FirstRestoreTests(RegistryFixture fixture)
         var result = await repo.Cli().RunAsync("restore", "-v:n");
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Single(result.Output.Split('\n'), line => line.Contains("App.csproj: Restored 2 skills (2 downloaded, 0 cached).", StringComparison.Ordinal));
+        Assert.Single(result.Output.Split('\n'), line => line.Contains("App.csproj: Restored 2 skills (2 downloaded, 0 from the cache, 0 already in place).", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,9 +26,14 @@ public sealed class LockFileTests
               },
               "installedAt": "2026-04-02T08:11:09Z",
               {{paths}}
-              "requestedVersion": "1.0.0",
               "projects": [
                 "src/App/App.csproj"
+              ],
+              "requests": [
+                {
+                  "project": "src/App/App.csproj",
+                  "version": "1.0.0"
+                }
               ]
             }
           ]
@@ -37,7 +42,52 @@ public sealed class LockFileTests
         """;
 
     [Fact]
-    public void The_spec_example_round_trips_byte_for_byte()
+    public void A_lock_written_before_per_project_requests_reads_its_one_requestedVersion_as_each_projects_request()
+    {
+        var legacy = Example().Replace("""
+              "projects": [
+                "src/App/App.csproj"
+              ],
+              "requests": [
+                {
+                  "project": "src/App/App.csproj",
+                  "version": "1.0.0"
+                }
+              ]
+        """, """
+              "requestedVersion": "[1.0.0]",
+              "projects": [
+                "src/App/App.csproj",
+                "src/Lib/Lib.csproj"
+              ]
+        """, StringComparison.Ordinal);
+        Assert.NotEqual(Example(), legacy);
+
+        var entry = Assert.Single(LockFile.Parse(Encoding.UTF8.GetBytes(legacy), "l.json").Skills);
+
+        Assert.Equal([new LockRequest("src/App/App.csproj", "[1.0.0]"), new LockRequest("src/Lib/Lib.csproj", "[1.0.0]")], entry.Requests);
+        Assert.DoesNotContain("requestedVersion", Encoding.UTF8.GetString((LockFile.Empty with { Skills = [entry] }).Serialize()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Requests_of_every_kind_round_trip()
+    {
+        var entry = Assert.Single(LockFile.Parse(Encoding.UTF8.GetBytes(Example()), "l.json").Skills) with
+        {
+            Requests =
+            [
+                new LockRequest("a/A.csproj", "1.*"),
+                new LockRequest("b/B.csproj", Tag: "latest"),
+                new LockRequest("c/C.csproj", Tag: "1.0.0", Digest: Skills.Oci.Build.Oci.Digest.Parse(Digest)),
+            ],
+        };
+        var bytes = (LockFile.Empty with { GeneratedAt = "2026-04-02T08:11:09Z", Skills = [entry] }).Serialize();
+
+        Assert.Equal(entry.Requests, LockFile.Parse(bytes, "l.json").Skills[0].Requests);
+    }
+
+    [Fact]
+    public void The_lock_round_trips_byte_for_byte()
     {
         var bytes = Encoding.UTF8.GetBytes(Example());
 

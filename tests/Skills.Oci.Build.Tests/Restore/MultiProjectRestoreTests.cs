@@ -55,12 +55,10 @@ public sealed class MultiProjectRestoreTests : IDisposable
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("pdf", "1.5.0");
         await _ws.RestoreAsync(A, null, Ref("pdf", "1.0.0"));
-        var tagLists = _ws.Source.TagLists;
 
         var result = await _ws.RestoreAsync(B, null, Ref("pdf", "[1.0.0,2.0.0)"));
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        Assert.Equal(tagLists, _ws.Source.TagLists);
         var entry = Assert.Single(ReadLock().Skills);
         Assert.Equal("1.0.0", entry.Source.Tag);
         Assert.Equal([A, B], entry.Projects);
@@ -129,7 +127,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
         var error = Assert.Single(result.Diagnostics);
         Assert.Equal(ErrorCodes.LockedModeChange, error.Code);
         Assert.Equal(_ws.LockPath, error.File);
-        Assert.Contains("skills/pdf (Version 1.1.0)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'pdf' is locked at 1.0.0 for Version 1.0.0 by 'src/A/A.csproj', and Version 1.1.0 by 'src/A/A.csproj' is asked now", error.Message, StringComparison.Ordinal);
         Assert.Contains("skills/docx", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, _ws.Snapshot());
 
@@ -226,9 +224,9 @@ public sealed class MultiProjectRestoreTests : IDisposable
         Assert.All(skills, s => Assert.Equal(2, s.Projects.Count));
         Assert.All(names, n => Assert.True(File.Exists(Path.Combine(_ws.SkillFolder(n), "SKILL.md"))));
         Assert.Empty(Directory.GetDirectories(Path.Combine(_ws.Root, ".agents", "skills"), ".*"));
-        Assert.All(projects.Select((p, i) => (p, i)), x => Assert.True(SkillRestoreEngine.IsUpToDate(
+        Assert.All(projects.Select((p, i) => (p, i)), x => Assert.True(new RestoreUpToDateCheck(
             new SkillRestoreRequest { SkillsRoot = _ws.Root, ProjectPath = Path.Combine(_ws.Root, x.p), References = [Ref(names[x.i]), Ref(names[(x.i + 1) % names.Count])] },
-            _ws.Options())));
+            _ws.Options()).IsUpToDate()));
     }
 
     [Fact]
@@ -237,20 +235,20 @@ public sealed class MultiProjectRestoreTests : IDisposable
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var request = new SkillRestoreRequest { SkillsRoot = _ws.Root, ProjectPath = Path.Combine(_ws.Root, A), References = [Ref("pdf")] };
         var options = _ws.Options();
-        Assert.False(SkillRestoreEngine.IsUpToDate(request, options));
-        var stampBefore = SkillRestoreEngine.ComputeStamp(request, options);
+        Assert.False(new RestoreUpToDateCheck(request, options).IsUpToDate());
+        var stampBefore = new RestoreUpToDateCheck(request, options).ComputeStamp();
 
         await _ws.RestoreAsync(A, null, Ref("pdf"));
 
-        Assert.True(SkillRestoreEngine.IsUpToDate(request, options));
-        var stamp = SkillRestoreEngine.ComputeStamp(request, options);
+        Assert.True(new RestoreUpToDateCheck(request, options).IsUpToDate());
+        var stamp = new RestoreUpToDateCheck(request, options).ComputeStamp();
         Assert.NotEqual(stampBefore, stamp);
-        Assert.Equal(stamp, SkillRestoreEngine.ComputeStamp(request, options));
-        Assert.NotEqual(stamp, SkillRestoreEngine.ComputeStamp(request with { References = [Ref("pdf", "2.0.0")] }, options));
-        Assert.False(SkillRestoreEngine.IsUpToDate(request with { References = [Ref("pdf", "2.0.0")] }, options));
+        Assert.Equal(stamp, new RestoreUpToDateCheck(request, options).ComputeStamp());
+        Assert.NotEqual(stamp, new RestoreUpToDateCheck(request with { References = [Ref("pdf", "2.0.0")] }, options).ComputeStamp());
+        Assert.False(new RestoreUpToDateCheck(request with { References = [Ref("pdf", "2.0.0")] }, options).IsUpToDate());
 
         File.Delete(_ws.ClaudeLink("pdf"));
-        Assert.False(SkillRestoreEngine.IsUpToDate(request, options));
+        Assert.False(new RestoreUpToDateCheck(request, options).IsUpToDate());
     }
 
     [Fact]

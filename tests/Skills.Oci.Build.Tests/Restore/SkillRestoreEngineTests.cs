@@ -27,7 +27,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
         Assert.Equal("../../.agents/skills/pdf", new FileInfo(_ws.ClaudeLink("pdf")).LinkTarget);
         Assert.True(File.Exists(Path.Combine(_ws.ClaudeLink("pdf"), "SKILL.md")));
         var gitignore = File.ReadAllText(Path.Combine(_ws.Root, ".gitignore"));
-        Assert.Equal($"{GitIgnoreBlock.BeginMarker}\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", gitignore);
+        Assert.Equal($"{GitIgnoreBlock.BeginMarker}\n.agents/.skills-oci/\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", gitignore);
 
         // What was installed, recorded so drift is found later; no verifiedBy without a policy.
         var tree = await SkillTree.FromFolderAsync(_ws.SkillFolder("pdf"), CancellationToken.None);
@@ -50,9 +50,14 @@ public sealed class SkillRestoreEngineTests : IDisposable
                   "additionalPaths": [
                     ".claude/skills/pdf"
                   ],
-                  "requestedVersion": "1.0.0",
                   "projects": [
                     "src/App/App.csproj"
+                  ],
+                  "requests": [
+                    {
+                      "project": "src/App/App.csproj",
+                      "version": "1.0.0"
+                    }
                   ],
                   "contentDigest": "{{tree.Digest}}"
                 }
@@ -92,7 +97,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
         Assert.Equal("skills/pdf", entry.Source.Repository);
         Assert.Equal("1.0.0", entry.Source.Tag);
         Assert.Equal($"localhost:5000/skills/pdf:1.0.0@{manifest.Digest}", entry.Source.Ref);
-        Assert.Null(entry.RequestedVersion);
+        Assert.Null(Assert.Single(entry.Requests).Version);
     }
 
     [Fact]
@@ -106,7 +111,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
         Assert.Equal(string.Empty, entry.Source.Tag);
         Assert.Equal($"localhost:5000/skills/pdf@{manifest.Digest}", entry.Source.Ref);
-        Assert.Null(entry.RequestedVersion);
+        Assert.Equal(manifest.Digest, Assert.Single(entry.Requests).Digest);
         Assert.DoesNotContain("requestedVersion", File.ReadAllText(_ws.LockPath), StringComparison.Ordinal);
     }
 
@@ -120,7 +125,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
         Assert.Equal("latest", entry.Source.Tag);
-        Assert.Equal("latest", entry.RequestedVersion);
+        Assert.Equal("latest", Assert.Single(entry.Requests).Version);
     }
 
     [Fact]
@@ -409,6 +414,6 @@ public sealed class SkillRestoreEngineTests : IDisposable
 
         await _ws.RestoreAsync(Ref("pdf"));
         await _ws.RestoreAsync(Ref("pdf"));
-        Assert.Equal($"bin/\nobj/\n\n{GitIgnoreBlock.BeginMarker}\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", File.ReadAllText(gitignore));
+        Assert.Equal($"bin/\nobj/\n\n{GitIgnoreBlock.BeginMarker}\n.agents/.skills-oci/\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", File.ReadAllText(gitignore));
     }
 }

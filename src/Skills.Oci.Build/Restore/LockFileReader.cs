@@ -1,0 +1,289 @@
+using System.Text.Json;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>Turns a parsed lock document into the model, pointing every problem at its line.</summary>
+internal sealed class LockFileReader(byte[] bytes, string path)
+{
+    private Dictionary<string, int>? _lines;
+
+    public LockFile Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("the top level is not a JSON object", "");
+        }
+
+        if (!root.TryGetProperty("lockfileVersion", out var version) || version.ValueKind != JsonValueKind.Number ||
+            !version.TryGetInt32(out var number) || number != LockFile.Version)
+        {
+            throw Invalid($"lockfileVersion must be {LockFile.Version}", "lockfileVersion");
+        }
+
+        var skills = new List<LockEntry>();
+        if (root.TryGetProperty("skills", out var array))
+        {
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid("skills is not an array", "skills");
+            }
+
+            var index = 0;
+            foreach (var element in array.EnumerateArray())
+            {
+                skills.Add(ReadEntry(element, $"skills[{index++}]"));
+            }
+        }
+
+        var duplicate = skills.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw Invalid($"the skill '{duplicate.Key}' is listed twice", "skills");
+        }
+
+        return new LockFile
+        {
+            GeneratedAt = root.TryGetProperty("generatedAt", out var generated) && generated.ValueKind == JsonValueKind.String ? generated.GetString() : null,
+            Skills = skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private LockEntry ReadEntry(JsonElement element, string at)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("a skills entry is not an object", at);
+        }
+
+        var name = RequiredString(element, "name", at);
+        if (!SkillArtifactReader.IsSafeSkillName(name))
+        {
+            throw Invalid($"'{name}' is not a valid skill name", $"{at}.name");
+        }
+
+        var entryPath = RelativePath(RequiredString(element, "path", at), $"{at}.path");
+        if (!element.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("an entry has no source object", at);
+        }
+
+        var registry = RequiredString(source, "registry", $"{at}.source");
+        var repository = RequiredString(source, "repository", $"{at}.source");
+        var tag = source.TryGetProperty("tag", out var tagElement) && tagElement.ValueKind == JsonValueKind.String ? tagElement.GetString()! : string.Empty;
+        var digestText = RequiredString(source, "digest", $"{at}.source");
+        if (!digestText.StartsWith(Digest.Sha256 + ":", StringComparison.Ordinal) || !Digest.TryParse(digestText, out var digest, out var digestError))
+        {
+            throw new SkillsOciException(ErrorCodes.InvalidLockDigest,
+                $"The digest '{digestText}' of the skill '{name}' is not 'sha256:' followed by 64 lower-case hex characters. Fix the entry, or delete it and restore again.",
+                path, LineOf($"{at}.source.digest"));
+        }
+
+        ImageReference normalised;
+        if (!ImageReference.TryParse($"{registry}/{repository}", out var parsed, out var referenceError))
+        {
+            throw Invalid($"the source {registry}/{repository} is not a valid repository: {referenceError}", $"{at}.source.repository");
+        }
+
+        normalised = parsed!;
+        if (tag.Length > 0 && !TagText.IsValidTag(tag))
+        {
+            throw Invalid($"the tag '{tag}' is not a valid tag", $"{at}.source.tag");
+        }
+
+        var additional = Strings(element, "additionalPaths", at).Concat(Strings(element, "additionalInstalledPaths", at))
+            .Select(p => RelativePath(p, $"{at}.additionalPaths"))
+            .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        var projects = Strings(element, "projects", at).Select(p => p.Replace('\\', '/'))
+            .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+
+        return new LockEntry
+        {
+            Name = name,
+            Path = entryPath,
+            Source = new LockSource(normalised.Registry, normalised.Repository, tag, digest),
+            InstalledAt = element.TryGetProperty("installedAt", out var installed) && installed.ValueKind == JsonValueKind.String ? installed.GetString()! : string.Empty,
+            AdditionalPaths = additional,
+            Requests = ReadRequests(element, projects, tag, digest, at),
+            VerifiedBy = element.TryGetProperty("verifiedBy", out var verified) && verified.ValueKind == JsonValueKind.String && verified.GetString() is { Length: > 0 } signer ? signer : null,
+            ContentDigest = ReadContentDigest(element, name, at),
+        };
+    }
+
+    /// <summary>
+    /// The per-project requests. A lock written before they were recorded has one <c>requestedVersion</c>
+    /// for all its <c>projects</c>: each project is taken to have asked that (the next restore of each
+    /// project replaces its own request with what it asks now).
+    /// </summary>
+    private List<LockRequest> ReadRequests(JsonElement element, IReadOnlyList<string> projects, string tag, Digest lockedDigest, string at)
+    {
+        var requests = new List<LockRequest>();
+        if (element.TryGetProperty("requests", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var itemAt = $"{at}.requests[{index++}]";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw Invalid("a requests entry is not an object", itemAt);
+                }
+
+                var project = RequiredString(item, "project", itemAt).Replace('\\', '/');
+                var version = OptionalString(item, "version");
+                var requestTag = OptionalString(item, "tag");
+                Digest? digest = null;
+                if (OptionalString(item, "digest") is { } digestText)
+                {
+                    if (!Digest.TryParse(digestText, out var parsed, out _))
+                    {
+                        throw Invalid($"the digest '{digestText}' of a request is not a valid digest", $"{itemAt}.digest");
+                    }
+
+                    digest = parsed;
+                }
+
+                if (version is null && requestTag is null && digest is null)
+                {
+                    throw Invalid("a request has none of version, tag and digest", itemAt);
+                }
+
+                requests.Add(new LockRequest(project, version, requestTag, digest));
+            }
+        }
+        else if (element.TryGetProperty("requests", out var other) && other.ValueKind != JsonValueKind.Null)
+        {
+            throw Invalid("requests is not an array", $"{at}.requests");
+        }
+        else
+        {
+            var legacy = OptionalString(element, "requestedVersion");
+            requests.AddRange(projects.Select(p => legacy is null
+                // Only digest references were locked without a requestedVersion.
+                ? new LockRequest(p, Tag: tag.Length > 0 ? tag : null, Digest: lockedDigest)
+                : new LockRequest(p, legacy)));
+        }
+
+        var duplicate = requests.GroupBy(r => r.Project, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw Invalid($"the project '{duplicate.Key}' has two requests", $"{at}.requests");
+        }
+
+        requests.Sort(LockRequest.CompareByProject);
+        return requests;
+    }
+
+    private static string? OptionalString(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    private Digest? ReadContentDigest(JsonElement element, string name, string at)
+    {
+        if (!element.TryGetProperty("contentDigest", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text ||
+            !text.StartsWith(Digest.Sha256 + ":", StringComparison.Ordinal) || !Digest.TryParse(text, out var digest, out _))
+        {
+            throw Invalid($"the contentDigest of the skill '{name}' is not 'sha256:' followed by 64 lower-case hex characters", $"{at}.contentDigest");
+        }
+
+        return digest;
+    }
+
+    /// <summary>
+    /// Paths in the lock decide what prune deletes, so one that is absolute or climbs out of the root
+    /// is refused rather than trusted.
+    /// </summary>
+    private string RelativePath(string value, string at)
+    {
+        var normalised = value.Replace('\\', '/');
+        if (!SkillsRootPath.IsSafeRelative(normalised))
+        {
+            throw Invalid($"the path '{value}' is absolute or leaves the skills root", at);
+        }
+
+        return SkillsRootPath.Normalize(normalised);
+    }
+
+    private List<string> Strings(JsonElement element, string property, string at)
+    {
+        if (!element.TryGetProperty(property, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (array.ValueKind != JsonValueKind.Array || array.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            throw Invalid($"{property} is not an array of strings", $"{at}.{property}");
+        }
+
+        return array.EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    private string RequiredString(JsonElement element, string property, string at)
+    {
+        if (!element.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+        {
+            throw Invalid($"'{property}' is missing or not a non-empty string", element.TryGetProperty(property, out _) ? $"{at}.{property}" : at);
+        }
+
+        return text;
+    }
+
+    private SkillsOciException Invalid(string detail, string at) =>
+        new(ErrorCodes.InvalidLockFile, $"The lock file is invalid: {detail}. Fix the entry, or delete the file and restore again.", path, LineOf(at));
+
+    private int LineOf(string at)
+    {
+        _lines ??= MapLines(bytes);
+        return _lines.TryGetValue(at, out var line) ? line : 0;
+    }
+
+    /// <summary>Maps each value's JSON path (<c>skills[0].source.digest</c>) to its 1-based line.</summary>
+    private static Dictionary<string, int> MapLines(byte[] bytes)
+    {
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var frames = new Stack<(string Path, bool IsArray, int[] Index)>();
+        string? property = null;
+        var line = 1;
+        long scanned = 0;
+        while (reader.Read())
+        {
+            for (; scanned < reader.TokenStartIndex; scanned++)
+            {
+                if (bytes[scanned] == (byte)'\n')
+                {
+                    line++;
+                }
+            }
+
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                property = reader.GetString();
+                continue;
+            }
+
+            if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                frames.Pop();
+                continue;
+            }
+
+            var current = frames.Count == 0 ? string.Empty
+                : frames.Peek().IsArray ? $"{frames.Peek().Path}[{frames.Peek().Index[0]++}]"
+                : frames.Peek().Path.Length == 0 ? property! : $"{frames.Peek().Path}.{property}";
+            map.TryAdd(current, line);
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                frames.Push((current, reader.TokenType == JsonTokenType.StartArray, [0]));
+            }
+        }
+
+        return map;
+    }
+}

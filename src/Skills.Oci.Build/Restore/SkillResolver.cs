@@ -1,0 +1,103 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>A skill group resolved against the source: the artifact it resolves to and the tag chosen.</summary>
+public sealed record ResolvedSkill(SkillGroup Group, SkillArtifact Artifact, string Tag);
+
+/// <summary>
+/// The second phase: resolves the groups the lock does not answer, through the source, with
+/// <see cref="ResolutionRule"/> over every project's request. A tag the lock already pins to a digest
+/// keeps that digest unless UpdateSkills asked (then a moved tag is a warning naming both digests).
+/// </summary>
+public sealed class SkillResolver(ISkillSource source, SkillContentReader reader, OciLimits limits, string projectPath, string projectKey)
+{
+    public async Task<ResolvedSkill> ResolveAsync(SkillGroup group, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string>? tags = null;
+        if (ResolutionRule.NeedsTags(group.Requests))
+        {
+            tags = await source.ListTagsAsync(group.Repository, cancellationToken).ConfigureAwait(false);
+        }
+
+        var choice = ResolutionRule.Choose(group.Requests, tags, out var conflict) ?? throw NoChoice(group, tags, conflict);
+        if (tags is not null && group.Own?.Spec is { } ownSpec && NotExactWarning(group, ownSpec, tags) is { } warning)
+        {
+            diagnostics.Add(warning);
+        }
+
+        Descriptor? descriptor = null;
+        Digest digest;
+        var locked = group.Entry?.Source;
+        if (choice.PinnedDigest is { } pinned)
+        {
+            digest = pinned;
+        }
+        else if (!group.UpdateRequested && locked is not null && locked.Tag == choice.Tag)
+        {
+            // The lock pinned this tag already: a tag pushed again does not change what the root gets.
+            digest = locked.Digest;
+        }
+        else
+        {
+            descriptor = await source.ResolveAsync(group.Repository.WithTag(choice.Tag), cancellationToken).ConfigureAwait(false);
+            SkillArtifactReader.CheckManifestDescriptor(descriptor, Display(group.Repository, choice.Tag), limits);
+            digest = descriptor.Digest;
+            if (locked is not null && locked.Tag == choice.Tag && locked.Digest != digest)
+            {
+                diagnostics.Add(Diagnostic.Warning(ErrorCodes.TagMoved,
+                    $"The tag '{choice.Tag}' of {group.Display} now points at {digest}, not at {locked.Digest} as the lock recorded; the skill is updated to the new digest. Review the change before you commit {LockFile.FileName}.",
+                    projectPath));
+            }
+        }
+
+        var artifact = await reader.ReadArtifactAsync(group.Repository, digest, descriptor, Display(group.Repository, choice.Tag, digest), cancellationToken).ConfigureAwait(false)
+                       ?? throw new InvalidOperationException("An online reader returned no artifact.");
+        return new ResolvedSkill(group, artifact, choice.Tag);
+    }
+
+    /// <summary>
+    /// SKOCI3003, as NuGet's NU1603: only for this project's own inclusive minimum that has no tag of its
+    /// own (an exclusive bound, a float or another project's higher request is no reason to warn).
+    /// </summary>
+    private static Diagnostic? NotExactWarning(SkillGroup group, VersionSpec spec, IReadOnlyList<string> tags)
+    {
+        if (spec.Range is not { HasLowerBound: true, IsMinInclusive: true, IsFloating: false } range)
+        {
+            return null;
+        }
+
+        var own = spec.Select(tags);
+        if (own is null || own.IsExactMatch)
+        {
+            return null;
+        }
+
+        return Diagnostic.Warning(ErrorCodes.SkillVersionNotExactMatch,
+            $"The skill {group.Display} has no version {range.MinVersion}; the nearest higher version, '{own.Tag}', satisfies Version '{spec.Text}'. Set Version to '{own.Version}' to silence this.",
+            group.Own!.ProjectFile);
+    }
+
+    private SkillsOciException NoChoice(SkillGroup group, IReadOnlyList<string>? tags, string conflict)
+    {
+        var others = group.Requests.Where(r => r.Project != projectKey).ToList();
+        if (others.Count == 0 && group.Own is { Spec: { } spec })
+        {
+            var nearest = spec.NearestTags(tags ?? []);
+            var kind = spec.Range is null ? $"the tag '{spec.Text}'" : $"Version '{spec.Text}'";
+            return new SkillsOciException(ErrorCodes.NoMatchingSkillVersion,
+                $"No tag of {group.Display} satisfies {kind}. " +
+                (nearest.Count == 0 ? "The repository has no version tags." : $"{(spec.Range is null ? "Newest" : "Nearest")} available versions: {string.Join(", ", nearest)}.") +
+                " Change the SkillReference's Version.", group.Own.ProjectFile);
+        }
+
+        var asks = string.Join("; ", group.Requests.Select(r => $"'{r.Project}' asks {r.Display}"));
+        return new SkillsOciException(ErrorCodes.IncompatibleSkillRequests,
+            $"Incompatible requests for the skill {group.Display}: {asks}; {conflict}. Make the SkillReference items agree (one source, overlapping versions).",
+            group.Own?.ProjectFile ?? projectPath);
+    }
+
+    internal static string Display(ImageReference repository, string tag, Digest? digest = null) =>
+        repository.RepositoryName + (tag.Length > 0 ? ":" + tag : string.Empty) + (digest is null ? string.Empty : "@" + digest);
+}

@@ -1,0 +1,184 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Restore;
+
+/// <summary>What staging produced: the lock with what installs recorded, and what the commit must do.</summary>
+public sealed record StagingOutcome(
+    LockFile Lock,
+    IReadOnlySet<string> InstalledNames,
+    int Downloaded,
+    IReadOnlyList<string> Withdrawn,
+    IReadOnlyDictionary<string, string> Verified,
+    IReadOnlyList<string> Messages);
+
+/// <summary>
+/// The fourth phase: decides which skill folders to (re)install, re-verify or remove, and stages them
+/// into the transaction: content cache first, trust checked before any content is fetched, archives
+/// extracted safely, the installed tree's digest recorded. A skill the lock already pins that cannot
+/// be installed (its digest gone from the registry, say) is reported and skipped so every other skill
+/// still lands; any failure of a skill this restore changes fails the whole restore.
+/// </summary>
+internal sealed class SkillStager(
+    InstallTransaction transaction,
+    SkillMaterializer materializer,
+    SkillContentReader reader,
+    SkillTrustGate gate,
+    SkillRestoreOptions options,
+    SkillRestoreRequest request,
+    List<Diagnostic> diagnostics)
+{
+    private readonly HashSet<string> _installed = new(StringComparer.Ordinal);
+    private readonly List<string> _messages = [];
+    private int _downloaded;
+
+    /// <param name="own">Names of the skills this project references: only these are reinstalled when merely missing.</param>
+    /// <param name="verified">Skill name to the digest this project's current policy verified; updated here.</param>
+    public async Task<StagingOutcome> StageAsync(LockFile previous, LockFile desired, IReadOnlySet<string> own, IReadOnlyList<SkillArtifact> fresh, Dictionary<string, string> verified, CancellationToken cancellationToken)
+    {
+        var installs = new List<(LockEntry Entry, bool Changed)>();
+        var reverify = new List<LockEntry>();
+        foreach (var entry in desired.Skills.Where(e => e.HasStandardPath))
+        {
+            var old = previous.Find(entry.Name);
+            var changed = old is null || old.Source.Digest != entry.Source.Digest;
+            var mine = own.Contains(entry.Name);
+            if (changed || (mine && (!materializer.IsPresent(entry.Name) || await IsDriftedAsync(entry, cancellationToken).ConfigureAwait(false))))
+            {
+                materializer.CheckDestination(entry.Name, managed: old is not null && old.HasStandardPath);
+                installs.Add((entry, changed));
+            }
+            else if (mine && !gate.IsInactive && (options.Repair || !verified.TryGetValue(entry.Name, out var digest) || digest != entry.Source.Digest.ToString()))
+            {
+                reverify.Add(entry);
+            }
+
+            materializer.CheckLinks(entry.Name, (old?.AdditionalPaths ?? []).ToHashSet(StringComparer.Ordinal));
+        }
+
+        var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
+        foreach (var (entry, changed) in installs)
+        {
+            try
+            {
+                if (await InstallAsync(entry, fresh.FirstOrDefault(a => a.Name == entry.Name && a.Digest == entry.Source.Digest), verified, cancellationToken).ConfigureAwait(false) is { } record)
+                {
+                    records[entry.Name] = record;
+                }
+            }
+            catch (Exception ex) when (!changed && ex is SkillsOciException or RegistryException)
+            {
+                diagnostics.Add(ex is RegistryException { Kind: RegistryErrorKind.NotFound }
+                    ? Diagnostic.Error(ErrorCodes.LockedDigestGone,
+                        $"The skill '{entry.Name}' is locked at {entry.Source.Ref}, but the registry no longer has that digest, so it was not installed (the other skills were). Run 'dotnet msbuild -t:UpdateSkills -p:SkillsToUpdate={entry.Name}' to lock what its tag points at now.",
+                        request.EffectiveLockFilePath)
+                    : ex is SkillsOciException coded ? coded.Diagnostic : RegistryDiagnostics.ToDiagnostic((RegistryException)ex, request.ProjectPath));
+            }
+        }
+
+        var withdrawn = new List<string>();
+        foreach (var entry in reverify)
+        {
+            try
+            {
+                var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: !options.Repair, cancellationToken).ConfigureAwait(false);
+                if (trust.Unavailable is { } unavailable)
+                {
+                    diagnostics.Add(unavailable);
+                    continue;
+                }
+
+                _messages.Add(trust.Message);
+                verified[entry.Name] = entry.Source.Digest.ToString();
+            }
+            catch (SkillsOciException ex)
+            {
+                // Taken out of the places agents read; the lock entry stays, so fixing the policy or the signature reinstalls it.
+                diagnostics.Add(ex.Diagnostic);
+                verified.Remove(entry.Name);
+                transaction.Remove(entry.Name);
+                withdrawn.Add(entry.Name);
+            }
+        }
+
+        foreach (var pruned in previous.Skills.Where(e => e.HasStandardPath && desired.Find(e.Name) is null))
+        {
+            transaction.Remove(pruned.Name);
+            verified.Remove(pruned.Name);
+        }
+
+        var result = desired with
+        {
+            Skills = desired.Skills.Select(e => records.TryGetValue(e.Name, out var record)
+                ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest }
+                : e).ToList(),
+        };
+        return new StagingOutcome(result, _installed, _downloaded, withdrawn, verified, _messages);
+    }
+
+    private async Task<bool> IsDriftedAsync(LockEntry entry, CancellationToken cancellationToken) =>
+        options.Repair && entry.ContentDigest is { } expected &&
+        (await SkillTree.FromFolderAsync(materializer.FullPath(entry.Path), cancellationToken).ConfigureAwait(false)).Digest != expected;
+
+    private async Task<(string? VerifiedBy, Digest ContentDigest)?> InstallAsync(LockEntry entry, SkillArtifact? fresh, Dictionary<string, string> verified, CancellationToken cancellationToken)
+    {
+        var artifact = fresh ?? await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        if (artifact is null)
+        {
+            diagnostics.Add(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
+            return null;
+        }
+
+        if (artifact.Name != entry.Name)
+        {
+            throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
+                $"Name mismatch: the lock entry '{entry.Name}' pins {entry.Source.Ref}, whose config name is '{artifact.Name}'. Delete the entry and restore again.", request.EffectiveLockFilePath);
+        }
+
+        // Trust before content: nothing of a skill that fails its policy is downloaded, staged or locked.
+        string? verifiedBy = null;
+        if (!gate.IsInactive)
+        {
+            var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null, cancellationToken).ConfigureAwait(false);
+            if (trust.Unavailable is { } unavailable)
+            {
+                diagnostics.Add(unavailable);
+                return null;
+            }
+
+            _messages.Add(trust.Message);
+            verifiedBy = trust.VerifiedBy;
+            verified[entry.Name] = entry.Source.Digest.ToString();
+        }
+
+        var downloaded = await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
+        if (downloaded is null)
+        {
+            diagnostics.Add(Unavailable($"The content of the skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
+            return null;
+        }
+
+        string staging;
+        try
+        {
+            await using var layer = reader.OpenLayer(artifact);
+            staging = await SkillArchiveExtractor.ExtractAsync(layer, artifact.Name, transaction.Folder, options.Limits, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (downloaded == true)
+        {
+            reader.Forget(artifact);
+            throw;
+        }
+
+        await reader.RememberAsync(artifact, cancellationToken).ConfigureAwait(false);
+        var folder = Path.Combine(staging, entry.Name);
+        var tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        transaction.Install(entry.Name, folder);
+        _installed.Add(entry.Name);
+        _downloaded += downloaded == true ? 1 : 0;
+        return (verifiedBy, tree.Digest);
+    }
+
+    private Diagnostic Unavailable(string what) =>
+        Diagnostic.Warning(ErrorCodes.SkillUnavailableOffline, $"{what}, so it cannot be installed offline (design-time build). Run 'dotnet restore'.", request.ProjectPath);
+}
