@@ -1,8 +1,9 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Sigstore.TrustedRoots;
 using Skills.Oci.Build.Trust;
 using Skills.Oci.Build.Trust.Policy;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Restore;
 

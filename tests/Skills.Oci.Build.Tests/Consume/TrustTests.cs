@@ -3,9 +3,11 @@ using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
-using Skills.Oci.Build.Trust.Signing;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Signing;
+using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Policy;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

@@ -2,9 +2,11 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.TrustedRoots;
+using Skills.Oci.Build.Sigstore.Verification;
 using Skills.Oci.Build.Trust;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Publish;
 

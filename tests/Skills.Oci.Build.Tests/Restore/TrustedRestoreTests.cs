@@ -1,10 +1,10 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Signing;
 using Skills.Oci.Build.Trust.Policy;
-using Skills.Oci.Build.Trust.Registry;
-using Skills.Oci.Build.Trust.Signing;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Restore;
 

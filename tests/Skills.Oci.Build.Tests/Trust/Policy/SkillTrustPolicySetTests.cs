@@ -1,6 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Tests.Infrastructure;
-using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust.Policy;

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Sigstore.Certificates;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Serialization;
+using Skills.Oci.Build.Sigstore.Transparency;
+using Skills.Oci.Build.Sigstore.TrustedRoots;
+using Skills.Oci.Build.Sigstore.Verification;
+
+namespace Skills.Oci.Build.Sigstore.Cosign;
+
+/// <summary>
+/// Verifies a legacy cosign signature (one layer of a <c>sha256-&lt;hex&gt;.sig</c> manifest): the
+/// simple-signing payload bytes and the layer's annotations, against the manifest digest the caller
+/// expects. Fetching the <c>.sig</c> manifest is the registry client's job, not this type's.
+/// </summary>
+public sealed class SimpleSigningVerifier
+{
+    private readonly SigstoreVerifier _verifier;
+
+    public SimpleSigningVerifier(TrustedRoot trustedRoot, TimeProvider? timeProvider = null)
+    {
+        _verifier = new SigstoreVerifier(trustedRoot, timeProvider);
+    }
+
+    public VerificationResult Verify(ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string> annotations, Digest expectedDigest, VerificationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        ArgumentNullException.ThrowIfNull(policy);
+        try
+        {
+            return VerifyCore(payload, annotations, expectedDigest, policy);
+        }
+        catch (SkillsOciException e)
+        {
+            return VerificationResult.Failed(e.Code, e.Message);
+        }
+        catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
+        {
+            return VerificationResult.Failed(TrustErrorCodes.CosignPayloadInvalid, $"The signature holds malformed cryptographic material: {e.Message}");
+        }
+    }
+
+    private VerificationResult VerifyCore(ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string> annotations, Digest expectedDigest, VerificationPolicy policy)
+    {
+        if (!annotations.TryGetValue(CosignSignatureAnnotations.Signature, out var signatureText) || string.IsNullOrWhiteSpace(signatureText))
+        {
+            throw new SkillsOciException(TrustErrorCodes.CosignPayloadInvalid, $"The signature layer has no '{CosignSignatureAnnotations.Signature}' annotation.");
+        }
+
+        var signature = Base64Text.Decode(signatureText, "cosign signature annotation", TrustErrorCodes.SignatureInvalid);
+        VerificationKey key;
+        FulcioCertificate? certificate = null;
+        if (policy.Key is not null)
+        {
+            key = policy.Key;
+        }
+        else
+        {
+            if (!annotations.TryGetValue(CosignSignatureAnnotations.Certificate, out var certificatePem) || string.IsNullOrWhiteSpace(certificatePem))
+            {
+                throw new SkillsOciException(TrustErrorCodes.SignerMismatch, "The signature has no certificate, so it was made with a key; the policy expects a keyless identity.");
+            }
+
+            var block = PemBlock.ReadSingle(certificatePem, "cosign certificate annotation", TrustErrorCodes.CertificateInvalid);
+            certificate = FulcioCertificate.Parse(block.Data);
+            key = certificate.PublicKey;
+        }
+
+        // cosign hashes with SHA-256 whatever the curve; try the curve's own hash too.
+        if (!key.VerifyMessage(payload.Span, signature, HashAlgorithmName.SHA256) &&
+            !(key.DefaultHashAlgorithm != HashAlgorithmName.SHA256 && key.VerifyMessage(payload.Span, signature)))
+        {
+            throw new SkillsOciException(TrustErrorCodes.SignatureInvalid, $"The cosign signature does not verify over the payload with the signer's {key.Algorithm} key.");
+        }
+
+        var parsed = SimpleSigningPayload.Parse(payload);
+        if (parsed.ManifestDigest != expectedDigest)
+        {
+            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The cosign signature is for the manifest {parsed.ManifestDigest}, not {expectedDigest}.");
+        }
+
+        var times = new List<DateTimeOffset>();
+        var entries = 0;
+        if (annotations.TryGetValue(CosignSignatureAnnotations.Bundle, out var bundleJson) && !string.IsNullOrWhiteSpace(bundleJson))
+        {
+            var entry = ParseRekorBundle(bundleJson);
+            var material = new SignedMaterial(certificate?.Der, key, SHA256.HashData(payload.Span), signature, null);
+            var integrated = TransparencyLogVerifier.Verify(entry, _verifier.Root, material)!.Value;
+            _verifier.CheckNotInFuture(integrated);
+            times.Add(integrated);
+            entries++;
+        }
+
+        if (policy.RequireTransparencyLog && entries == 0)
+        {
+            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, $"The cosign signature has no '{CosignSignatureAnnotations.Bundle}' annotation, and the policy requires a transparency log entry.");
+        }
+
+        string? issuer = null;
+        string? subject = null;
+        if (certificate is not null)
+        {
+            (issuer, subject) = _verifier.VerifyCertificate(certificate, times, policy.Identity!);
+        }
+
+        return VerificationResult.Succeeded(key.Fingerprint, issuer, subject, times, entries, null);
+    }
+
+    /// <summary>
+    /// cosign's Rekor bundle annotation: <c>{"SignedEntryTimestamp": base64, "Payload": {"body": base64,
+    /// "integratedTime": n, "logIndex": n, "logID": hex}}</c>.
+    /// </summary>
+    private static TransparencyLogEntry ParseRekorBundle(string json)
+    {
+        var bundle = ProtoJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), "cosign Rekor bundle annotation", TrustErrorCodes.TransparencyLogInvalid);
+        var set = bundle.RequiredBytes("SignedEntryTimestamp");
+        var payload = bundle.RequiredObject("Payload");
+        var body = payload.RequiredBytes("body");
+        var logIdHex = payload.RequiredString("logID");
+        byte[] logId;
+        try
+        {
+            logId = Convert.FromHexString(logIdHex);
+        }
+        catch (FormatException e)
+        {
+            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
+        }
+
+        var header = ProtoJson.Parse(body, "Rekor entry body", TrustErrorCodes.TransparencyLogInvalid);
+        var logIndex = payload.Required("logIndex").AsInt64();
+        var integratedTime = payload.Required("integratedTime").AsInt64();
+        if (logIndex < 0 || integratedTime < 0)
+        {
+            throw bundle.Error("logIndex and integratedTime must not be negative.");
+        }
+
+        return new TransparencyLogEntry(logIndex, logId, header.RequiredString("kind"), header.RequiredString("apiVersion"), integratedTime, set, null, body);
+    }
+}

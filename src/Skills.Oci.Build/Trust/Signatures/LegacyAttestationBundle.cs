@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore.Bundles;
+using Skills.Oci.Build.Sigstore.Cosign;
+using Skills.Oci.Build.Sigstore.Serialization;
+
+namespace Skills.Oci.Build.Trust.Signatures;
+
+/// <summary>
+/// Restates a legacy cosign <c>.att</c> layer (a DSSE envelope, its certificate and Rekor bundle in
+/// annotations) as the v0.1 Sigstore bundle it is equivalent to, so one verifier checks both
+/// formats the same way: key, or certificate chain, SCT, identity and the Rekor entry's promise.
+/// </summary>
+internal static class LegacyAttestationBundle
+{
+    public static byte[] ToBundleJson(DiscoveredSignature attestation)
+    {
+        var annotations = attestation.Annotations;
+        var certificatePem = annotations.GetValueOrDefault(CosignSignatureAnnotations.Certificate);
+        var rekorBundle = annotations.GetValueOrDefault(CosignSignatureAnnotations.Bundle);
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("mediaType", SigstoreBundle.MediaTypeV01);
+            writer.WriteStartObject("verificationMaterial");
+            if (string.IsNullOrWhiteSpace(certificatePem))
+            {
+                writer.WriteStartObject("publicKey");
+                writer.WriteString("hint", string.Empty);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                var certificate = PemBlock.ReadAll(certificatePem, TrustErrorCodes.CertificateInvalid).FirstOrDefault(b => b.Label == "CERTIFICATE")
+                    ?? throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, $"The '{CosignSignatureAnnotations.Certificate}' annotation holds no certificate.");
+                writer.WriteStartObject("x509CertificateChain");
+                writer.WriteStartArray("certificates");
+                writer.WriteStartObject();
+                writer.WriteBase64String("rawBytes", certificate.Data);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartArray("tlogEntries");
+            if (!string.IsNullOrWhiteSpace(rekorBundle))
+            {
+                WriteEntry(writer, rekorBundle);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WritePropertyName("dsseEnvelope");
+            try
+            {
+                writer.WriteRawValue(attestation.Content);
+            }
+            catch (JsonException e)
+            {
+                throw new SkillsOciException(TrustErrorCodes.BundleInvalid, $"The attestation layer from {attestation.Source} is not a JSON DSSE envelope.", innerException: e);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// cosign's Rekor bundle annotation (<c>SignedEntryTimestamp</c>, <c>Payload</c>: body, integratedTime,
+    /// logIndex, hex logID) as a v0.1 bundle log entry with an inclusion promise.
+    /// </summary>
+    private static void WriteEntry(Utf8JsonWriter writer, string rekorBundleJson)
+    {
+        var bundle = ProtoJson.Parse(Encoding.UTF8.GetBytes(rekorBundleJson), "cosign Rekor bundle annotation", TrustErrorCodes.TransparencyLogInvalid);
+        var payload = bundle.RequiredObject("Payload");
+        var body = payload.RequiredBytes("body");
+        var header = ProtoJson.Parse(body, "Rekor entry body", TrustErrorCodes.TransparencyLogInvalid);
+        byte[] logId;
+        try
+        {
+            logId = Convert.FromHexString(payload.RequiredString("logID"));
+        }
+        catch (FormatException e)
+        {
+            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("logIndex", payload.Required("logIndex").AsInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteStartObject("logId");
+        writer.WriteBase64String("keyId", logId);
+        writer.WriteEndObject();
+        writer.WriteStartObject("kindVersion");
+        writer.WriteString("kind", header.RequiredString("kind"));
+        writer.WriteString("version", header.RequiredString("apiVersion"));
+        writer.WriteEndObject();
+        writer.WriteString("integratedTime", payload.Required("integratedTime").AsInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteStartObject("inclusionPromise");
+        writer.WriteBase64String("signedEntryTimestamp", bundle.RequiredBytes("SignedEntryTimestamp"));
+        writer.WriteEndObject();
+        writer.WriteBase64String("canonicalizedBody", body);
+        writer.WriteEndObject();
+    }
+}
