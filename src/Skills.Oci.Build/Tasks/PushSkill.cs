@@ -79,11 +79,11 @@ public sealed class PushSkill : SkillsOciTask
     {
         if (!File.Exists(path))
         {
-            throw new SkillsOciException(TrustErrorCodes.KeyInvalid,
+            throw new SkillsOciException(ErrorCodes.KeyInvalid,
                 $"SkillSigningKey names '{path}', which does not exist. Point it at a PEM private key (PKCS#8, or a cosign key with its password in {SigningPasswordVariable}).",
                 ProjectFile);
         }
 
-        return await Skills.Oci.Build.Sigstore.Keys.SigningKey.FromPemFileAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
+        return await SigstoreDiagnostics.LoadSigningKeyAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -70,7 +70,7 @@ public sealed class SkillSigner
                 "LEGACY" => SignatureFormats.Legacy,
                 "BOTH" => SignatureFormats.Both,
                 "NONE" => SignatureFormats.None,
-                _ => throw new SkillsOciException(TrustErrorCodes.SignatureFormatsInvalid, $"SkillSignatureFormats has '{part}'; use 'bundle', 'legacy' or 'both'."),
+                _ => throw new SkillsOciException(ErrorCodes.SignatureFormatsInvalid, $"SkillSignatureFormats has '{part}'; use 'bundle', 'legacy' or 'both'."),
             };
         }
 

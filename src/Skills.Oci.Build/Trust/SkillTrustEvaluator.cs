@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Bundles;
 using Skills.Oci.Build.Sigstore.Cosign;
@@ -74,7 +75,7 @@ public sealed class SkillTrustEvaluator
             var result = Verify(item, subject, requirement.Policy);
             if (!result.IsVerified)
             {
-                var rejection = new SignatureRejection(item, result.Failure!.Code, result.Failure.Reason);
+                var rejection = new SignatureRejection(item, SigstoreDiagnostics.CodeOf(result.Failure!.Kind), result.Failure.Reason);
                 rejections.Add(rejection);
                 if (item.ClaimedPredicateType is { } claimed && SlsaProvenance.IsProvenance(claimed))
                 {
@@ -93,7 +94,7 @@ public sealed class SkillTrustEvaluator
 
             if (!SlsaProvenance.IsProvenance(predicateType) || requirement.Provenance is not { } wanted)
             {
-                rejections.Add(new SignatureRejection(item, TrustErrorCodes.SignatureMissing, $"It is a verified '{predicateType}' attestation, not a signature."));
+                rejections.Add(new SignatureRejection(item, ErrorCodes.SignatureMissing, $"It is a verified '{predicateType}' attestation, not a signature."));
                 continue;
             }
 
@@ -109,7 +110,7 @@ public sealed class SkillTrustEvaluator
             }
             else
             {
-                var rejection = new SignatureRejection(item, failure.Code, failure.Reason);
+                var rejection = new SignatureRejection(item, SigstoreDiagnostics.CodeOf(failure.Kind), failure.Reason);
                 rejections.Add(rejection);
                 provenanceRejections.Add(rejection);
             }
@@ -121,18 +122,18 @@ public sealed class SkillTrustEvaluator
         {
             var candidates = rejections.Except(provenanceRejections).ToList();
             return Failed(subject, requirement, rejections, found.IsEmpty
-                ? Diagnostic.Error(TrustErrorCodes.SignatureMissing, $"No signature is attached to {subject}, and the trust policy requires one by {requirement.Policy}.{Notes(found)}")
+                ? Diagnostic.Error(ErrorCodes.SignatureMissing, $"No signature is attached to {subject}, and the trust policy requires one by {requirement.Policy}.{Notes(found)}")
                 : Diagnostic.Error(
-                    CommonCode(candidates.Count > 0 ? candidates : rejections, TrustErrorCodes.SignatureNotTrusted),
+                    CommonCode(candidates.Count > 0 ? candidates : rejections, ErrorCodes.SignatureNotTrusted),
                     $"No signature attached to {subject} satisfies the trust policy ({requirement.Policy}): {string.Join("; ", rejections)}.{Notes(found)}"));
         }
 
         if (requirement.Provenance is { } required && provenance is null)
         {
             return Failed(subject, requirement, rejections, provenanceRejections.Count == 0
-                ? Diagnostic.Error(TrustErrorCodes.ProvenanceMissing, $"No verified {required} names {subject}; the trust policy requires it, signed by {requirement.Policy}.{Notes(found)}")
+                ? Diagnostic.Error(ErrorCodes.ProvenanceMissing, $"No verified {required} names {subject}; the trust policy requires it, signed by {requirement.Policy}.{Notes(found)}")
                 : Diagnostic.Error(
-                    CommonCode(provenanceRejections, TrustErrorCodes.ProvenanceMissing),
+                    CommonCode(provenanceRejections, ErrorCodes.ProvenanceMissing),
                     $"No provenance attached to {subject} satisfies the trust policy ({required}, signed by {requirement.Policy}): {string.Join("; ", provenanceRejections)}."));
         }
 
@@ -163,7 +164,7 @@ public sealed class SkillTrustEvaluator
             {
                 description = DescribeOne(item, found.Subject);
             }
-            catch (Exception e) when (e is SkillsOciException or CryptographicException or FormatException or System.Formats.Asn1.AsnContentException)
+            catch (Exception e) when (e is SigstoreException or CryptographicException or FormatException or System.Formats.Asn1.AsnContentException)
             {
                 description = $"an unreadable {item.Format} ({e.Message})";
             }
@@ -193,9 +194,9 @@ public sealed class SkillTrustEvaluator
                 {
                     result = _bundles.Verify(LegacyAttestationBundle.ToBundleJson(item), artifact, policy);
                 }
-                catch (SkillsOciException e)
+                catch (SigstoreException e)
                 {
-                    return VerificationResult.Failed(e.Code, e.Message);
+                    return VerificationResult.Failed(e.Kind, e.Message);
                 }
 
                 break;
@@ -208,11 +209,11 @@ public sealed class SkillTrustEvaluator
         // A key-signed bundle names its key by hint: when the signature fails and the hint is of
         // another key, say "signed by another key" rather than "tampered". The hint is unsigned, so
         // it only sharpens a failure; it never makes anything pass.
-        if (result.Failure?.Code == TrustErrorCodes.SignatureInvalid && policy.Key is { } key &&
+        if (result.Failure?.Kind == SigstoreFailureKind.SignatureInvalid && policy.Key is { } key &&
             !string.IsNullOrEmpty(keyHint) && keyHint != SigstoreBundleSigner.PublicKeyHint(key) &&
             HintToFingerprint(keyHint) is { } signer)
         {
-            return VerificationResult.Failed(TrustErrorCodes.SignerMismatch, $"The bundle was signed with the key {signer}, not the policy's key {key.Fingerprint}.");
+            return VerificationResult.Failed(SigstoreFailureKind.SignerMismatch, $"The bundle was signed with the key {signer}, not the policy's key {key.Fingerprint}.");
         }
 
         return result;
@@ -223,7 +224,7 @@ public sealed class SkillTrustEvaluator
         provenance = null;
         if (!required.PredicateTypes.Contains(statement.PredicateType, StringComparer.Ordinal))
         {
-            return new VerificationFailure(TrustErrorCodes.ProvenanceMismatch, $"The provenance is '{statement.PredicateType}'; the policy accepts {string.Join(" or ", required.PredicateTypes)}.");
+            return new VerificationFailure(SigstoreFailureKind.ProvenanceMismatch, $"The provenance is '{statement.PredicateType}'; the policy accepts {string.Join(" or ", required.PredicateTypes)}.");
         }
 
         try
@@ -232,9 +233,9 @@ public sealed class SkillTrustEvaluator
             provenance.RequireRepository(required.SourceRepository);
             return null;
         }
-        catch (SkillsOciException e)
+        catch (SigstoreException e)
         {
-            return new VerificationFailure(e.Code, e.Message);
+            return new VerificationFailure(e.Kind, e.Message);
         }
     }
 
@@ -256,7 +257,7 @@ public sealed class SkillTrustEvaluator
         var result = Verify(item, subject, AnyIdentity);
         return result.IsVerified
             ? $"{what} signed by {result.CertificateSubject} ({result.CertificateIssuer})"
-            : $"{what} with a keyless signature that does not verify: {result.Failure}";
+            : $"{what} with a keyless signature that does not verify: {SigstoreDiagnostics.Describe(result.Failure!)}";
     }
 
     private static string? TryReadKeyHint(byte[] bundleJson)
@@ -265,7 +266,7 @@ public sealed class SkillTrustEvaluator
         {
             return SigstoreBundle.Parse(bundleJson).PublicKeyHint;
         }
-        catch (SkillsOciException)
+        catch (SigstoreException)
         {
             return null;
         }

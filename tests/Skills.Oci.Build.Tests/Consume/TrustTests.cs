@@ -80,7 +80,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var drift = await cli.RunAsync("msbuild", "-t:VerifySkills");
 
         Assert.False(drift.Succeeded, drift.ToString());
-        Assert.Equal([TrustErrorCodes.SkillContentDrift], drift.ErrorCodes());
+        Assert.Equal([ErrorCodes.SkillContentDrift], drift.ErrorCodes());
         Assert.Contains("modified 'notes.md'", drift.Output, StringComparison.Ordinal);
         Assert.Contains("added 'extra.md'", drift.Output, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(".agents", "skills", "pdf", "extra.md"), drift.Output, StringComparison.Ordinal);
@@ -100,10 +100,10 @@ public sealed class TrustTests(RegistryFixture fixture)
         using var repo = await ConsumerWorkspace.CreateAsync();
         var expected = failure switch
         {
-            "wrong-key" => TrustErrorCodes.SignerMismatch,
-            "unsigned" => TrustErrorCodes.SignatureMissing,
-            "other-digest" => TrustErrorCodes.ArtifactMismatch,
-            _ => TrustErrorCodes.TrustPolicyRequired,
+            "wrong-key" => ErrorCodes.SignerMismatch,
+            "unsigned" => ErrorCodes.SignatureMissing,
+            "other-digest" => ErrorCodes.ArtifactMismatch,
+            _ => ErrorCodes.TrustPolicyRequired,
         };
         await SignAsync(fixture.Registry, publisher, "lint", "1.0.0", trusted);
         string extra;
@@ -163,7 +163,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var result = await repo.Cli().RunAsync("restore");
 
         Assert.False(result.Succeeded, result.ToString());
-        Assert.Equal([TrustErrorCodes.TrustPolicyInvalid], result.ErrorCodes());
+        Assert.Equal([ErrorCodes.TrustPolicyInvalid], result.ErrorCodes());
         Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(repo.LockPath));
     }
@@ -179,7 +179,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var result = await repo.Cli().RunAsync("restore");
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal([TrustErrorCodes.PolicyDroppedByWildcard], result.WarningCodes().Distinct());
+        Assert.Equal([ErrorCodes.PolicyDroppedByWildcard], result.WarningCodes().Distinct());
         Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
         Assert.Contains("ghcr.io/acme/skills/%2A", result.Output, StringComparison.Ordinal);
     }

@@ -43,7 +43,7 @@ public sealed class SignOnPushTests(RegistryFixture fixture)
             .RunAsync("pack", "/t:PushSkill");
 
         // A wrong password fails before anything is pushed.
-        Assert.Equal([TrustErrorCodes.KeyDecryptionFailed], wrongPassword.ErrorCodes());
+        Assert.Equal([ErrorCodes.KeyDecryptionFailed], wrongPassword.ErrorCodes());
         Assert.True(pushed.Succeeded, pushed.ToString());
         Assert.True(again.Succeeded, again.ToString());
         Assert.Contains($"signed by key:{key.PublicKey.Fingerprint}", pushed.Output, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Sigstore.Keys;
 
 namespace Skills.Oci.Build.Tests.Sigstore;
@@ -27,9 +27,9 @@ public sealed class CosignKeyTests
     {
         const string wrong = "not-the-password";
 
-        var error = await Assert.ThrowsAsync<SkillsOciException>(() => SigningKey.FromPemFileAsync(SigstoreTestData.PathOf("cosign-keys", file), wrong, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SigstoreException>(() => SigningKey.FromPemFileAsync(SigstoreTestData.PathOf("cosign-keys", file), wrong, CancellationToken.None));
 
-        Assert.Equal(TrustErrorCodes.KeyDecryptionFailed, error.Code);
+        Assert.Equal(SigstoreFailureKind.KeyDecryptionFailed, error.Kind);
         Assert.Contains("password is wrong", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, error.Message, StringComparison.Ordinal);
     }
@@ -86,8 +86,8 @@ public sealed class CosignKeyTests
     [Fact]
     public void Text_that_is_not_a_key_fails_with_a_key_error()
     {
-        var error = Assert.Throws<SkillsOciException>(() => SigningKey.FromPem("hello"));
+        var error = Assert.Throws<SigstoreException>(() => SigningKey.FromPem("hello"));
 
-        Assert.Equal(TrustErrorCodes.KeyInvalid, error.Code);
+        Assert.Equal(SigstoreFailureKind.KeyInvalid, error.Kind);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Bundles;
 using Skills.Oci.Build.Sigstore.Keys;
@@ -77,7 +77,7 @@ public sealed class SigningRoundTripTests
 
         var result = Verify(Encoding.UTF8.GetBytes(tampered), Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignatureInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class SigningRoundTripTests
 
         var result = Verify(new SigstoreBundleSigner(key).SignStatement("skill", Manifest), Manifest, other.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignatureInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class SigningRoundTripTests
 
         var result = Verify(new SigstoreBundleSigner(key).SignStatement("skill", elsewhere), Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.ArtifactMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.ArtifactMismatch, result.Failure?.Kind);
         Assert.Contains(Manifest.ToString(), result.Failure!.Reason, StringComparison.Ordinal);
     }
 
@@ -111,7 +111,7 @@ public sealed class SigningRoundTripTests
 
         var result = new SigstoreVerifier(TrustedRoot.Production).Verify(new SigstoreBundleSigner(key).SignStatement("skill", Manifest), SignedArtifact.FromDigest(Manifest), policy);
 
-        Assert.Equal(TrustErrorCodes.SignerMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignerMismatch, result.Failure?.Kind);
     }
 
     [Fact]
@@ -124,20 +124,19 @@ public sealed class SigningRoundTripTests
             SignedArtifact.FromDigest(Manifest),
             VerificationPolicy.ForKey(key.PublicKey, requireTransparencyLog: true));
 
-        Assert.Equal(TrustErrorCodes.TransparencyLogInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.TransparencyLogInvalid, result.Failure?.Kind);
     }
 
     [Fact]
-    public void Failure_is_a_coded_diagnostic()
+    public void A_failed_result_throws_the_failed_check_as_a_sigstore_exception()
     {
         using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
         using var other = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
 
         var result = Verify(new SigstoreBundleSigner(key).SignStatement("skill", Manifest), Manifest, other.PublicKey);
-        var diagnostic = result.Failure!.ToDiagnostic("skills.lock.json");
 
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, diagnostic.Code);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, Assert.Throws<SkillsOciException>(result.ThrowIfFailed).Code);
+        var error = Assert.Throws<SigstoreException>(result.ThrowIfFailed);
+        Assert.Equal(SigstoreFailureKind.SignatureInvalid, error.Kind);
+        Assert.Equal(result.Failure!.Reason, error.Message);
     }
 }

@@ -1,4 +1,4 @@
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
@@ -41,7 +41,7 @@ public sealed class SigstoreFixtureTests
 
         var result = await VerifyAsync("cosign-oci-att", SignedArtifact.FromDigest(other), VerificationPolicy.ForIdentity(CertificateIdentity.Exact(issuer, identity)));
 
-        Assert.Equal(TrustErrorCodes.ArtifactMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.ArtifactMismatch, result.Failure?.Kind);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class SigstoreFixtureTests
 
         var result = await VerifyAsync("cosign-oci-att", SignedArtifact.FromDigest(image), VerificationPolicy.ForIdentity(CertificateIdentity.Exact(issuer, "mallory@example.com")));
 
-        Assert.Equal(TrustErrorCodes.SignerMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignerMismatch, result.Failure?.Kind);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class SigstoreFixtureTests
 
         var result = await VerifyAsync("sg-pkv", SignedArtifact.FromDigest(digest), VerificationPolicy.ForKey(wrong));
 
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignatureInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class SigstoreFixtureTests
         var prefixOnly = await VerifyAsync("sg-othername", SignedArtifact.FromDigest(digest), VerificationPolicy.ForIdentity(CertificateIdentity.SubjectPattern("http://oidc.local:8080", "foo")));
 
         Assert.True(matching.IsVerified, matching.ToString());
-        Assert.Equal(TrustErrorCodes.SignerMismatch, prefixOnly.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignerMismatch, prefixOnly.Failure?.Kind);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Cosign;
 using Skills.Oci.Build.Sigstore.Keys;
@@ -58,7 +58,7 @@ public sealed class SimpleSigningTests
 
         var result = Verify(payload, annotations, Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.ArtifactMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.ArtifactMismatch, result.Failure?.Kind);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class SimpleSigningTests
 
         var result = Verify(payload, annotations, Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.CosignPayloadInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.CosignPayloadInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class SimpleSigningTests
 
         var result = Verify(payload, annotations, Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignatureInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class SimpleSigningTests
 
         var result = Verify(payload, [], Manifest, key.PublicKey);
 
-        Assert.Equal(TrustErrorCodes.CosignPayloadInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.CosignPayloadInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class SimpleSigningTests
 
         var result = new SimpleSigningVerifier(TrustedRoot.Production).Verify(payload, annotations, Manifest, policy);
 
-        Assert.Equal(TrustErrorCodes.SignerMismatch, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.SignerMismatch, result.Failure?.Kind);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SimpleSigningTests
 
         var result = new SimpleSigningVerifier(TestLog.TrustedRootFor(log)).Verify(payload, annotations, Manifest, VerificationPolicy.ForKey(key.PublicKey));
 
-        Assert.Equal(TrustErrorCodes.TransparencyLogInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.TransparencyLogInvalid, result.Failure?.Kind);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class SimpleSigningTests
 
         var result = new SimpleSigningVerifier(TestLog.TrustedRootFor(trusted)).Verify(payload, annotations, Manifest, VerificationPolicy.ForKey(key.PublicKey));
 
-        Assert.Equal(TrustErrorCodes.TransparencyLogInvalid, result.Failure?.Code);
+        Assert.Equal(SigstoreFailureKind.TransparencyLogInvalid, result.Failure?.Kind);
     }
 
     /// <summary>A stand-in Rekor v1 log: a trusted root naming its key, and the SETs it would sign.</summary>

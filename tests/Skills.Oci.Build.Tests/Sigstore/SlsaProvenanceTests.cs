@@ -1,5 +1,5 @@
 using System.Text;
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Sigstore.Attestations;
 
 namespace Skills.Oci.Build.Tests.Sigstore;
@@ -58,9 +58,9 @@ public sealed class SlsaProvenanceTests
     {
         var statement = Statement(SlsaProvenance.PredicateTypeV02, """{"invocation":{"configSource":{"uri":"git+https://github.com/mallory/skills@refs/heads/main"}}}""");
 
-        var error = Assert.Throws<SkillsOciException>(() => SlsaProvenance.FromStatement(statement).RequireRepository("https://github.com/acme/skills"));
+        var error = Assert.Throws<SigstoreException>(() => SlsaProvenance.FromStatement(statement).RequireRepository("https://github.com/acme/skills"));
 
-        Assert.Equal(TrustErrorCodes.ProvenanceMismatch, error.Code);
+        Assert.Equal(SigstoreFailureKind.ProvenanceMismatch, error.Kind);
         Assert.Contains("mallory", error.Message, StringComparison.Ordinal);
     }
 
@@ -70,6 +70,6 @@ public sealed class SlsaProvenanceTests
         var statement = Statement("https://sigstore.dev/cosign/sign/v1", "{}");
 
         Assert.False(SlsaProvenance.IsProvenance(statement.PredicateType));
-        Assert.Equal(TrustErrorCodes.ProvenanceMismatch, Assert.Throws<SkillsOciException>(() => SlsaProvenance.FromStatement(statement)).Code);
+        Assert.Equal(SigstoreFailureKind.ProvenanceMismatch, Assert.Throws<SigstoreException>(() => SlsaProvenance.FromStatement(statement)).Kind);
     }
 }

@@ -53,7 +53,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(key));
 
         Assert.False(verdict.IsVerified);
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, verdict.Diagnostic!.Code);
+        Assert.Equal(ErrorCodes.SignatureInvalid, verdict.Diagnostic!.Code);
         Assert.Contains("referrer sha256:", verdict.Diagnostic.Message, StringComparison.Ordinal);
         Assert.Null(verdict.Signer);
     }
@@ -69,7 +69,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(required));
 
-        Assert.Equal(TrustErrorCodes.SignerMismatch, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignerMismatch, verdict.Diagnostic?.Code);
         Assert.Contains(signer.PublicKey.Fingerprint, verdict.Diagnostic!.Message, StringComparison.Ordinal);
         Assert.Contains(required.PublicKey.Fingerprint, verdict.Diagnostic.Message, StringComparison.Ordinal);
     }
@@ -85,10 +85,10 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(required));
 
-        Assert.Equal(TrustErrorCodes.SignatureNotTrusted, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignatureNotTrusted, verdict.Diagnostic?.Code);
         Assert.Equal(2, verdict.Rejections.Count);
-        Assert.Contains(verdict.Rejections, r => r.Candidate.Format == SignatureFormat.SigstoreBundle && r.Code == TrustErrorCodes.SignerMismatch);
-        Assert.Contains(verdict.Rejections, r => r.Candidate.Format == SignatureFormat.SimpleSigning && r.Code == TrustErrorCodes.SignatureInvalid);
+        Assert.Contains(verdict.Rejections, r => r.Candidate.Format == SignatureFormat.SigstoreBundle && r.Code == ErrorCodes.SignerMismatch);
+        Assert.Contains(verdict.Rejections, r => r.Candidate.Format == SignatureFormat.SimpleSigning && r.Code == ErrorCodes.SignatureInvalid);
         Assert.Contains(CosignRegistryFormat.SignatureTag(skill.Digest) + " layer 1", verdict.Diagnostic!.Message, StringComparison.Ordinal);
     }
 
@@ -105,9 +105,9 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(key));
 
-        Assert.Equal(TrustErrorCodes.ArtifactMismatch, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.ArtifactMismatch, verdict.Diagnostic?.Code);
         Assert.Equal(2, verdict.Rejections.Count);
-        Assert.All(verdict.Rejections, r => Assert.Equal(TrustErrorCodes.ArtifactMismatch, r.Code));
+        Assert.All(verdict.Rejections, r => Assert.Equal(ErrorCodes.ArtifactMismatch, r.Code));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
         var verdict = _evaluator.Evaluate(found, skill.Digest, KeyRequirement(key));
 
         Assert.True(found.IsEmpty);
-        Assert.Equal(TrustErrorCodes.SignatureMissing, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignatureMissing, verdict.Diagnostic?.Code);
         Assert.Contains(skill.Digest.ToString(), verdict.Diagnostic!.Message, StringComparison.Ordinal);
         Assert.Equal(["unsigned"], _evaluator.Describe(found));
     }
@@ -136,7 +136,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(key, SourceRepository));
 
-        Assert.Equal(TrustErrorCodes.ProvenanceMissing, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.ProvenanceMissing, verdict.Diagnostic?.Code);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
         var elsewhere = await FindAndEvaluateAsync(client, skill, KeyRequirement(key, SourceRepository));
         var fromThere = await FindAndEvaluateAsync(client, skill, KeyRequirement(key, "https://github.com/mallory/skills"));
 
-        Assert.Equal(TrustErrorCodes.ProvenanceMismatch, elsewhere.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.ProvenanceMismatch, elsewhere.Diagnostic?.Code);
         Assert.Contains("https://github.com/mallory/skills", elsewhere.Diagnostic!.Message, StringComparison.Ordinal);
         Assert.True(fromThere.IsVerified, fromThere.ToString());
         Assert.Equal("https://github.com/mallory/skills", fromThere.ProvenanceSourceRepository);
@@ -170,7 +170,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         var verdict = await FindAndEvaluateAsync(client, skill, KeyRequirement(key, SourceRepository));
 
-        Assert.Equal(TrustErrorCodes.ArtifactMismatch, verdict.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.ArtifactMismatch, verdict.Diagnostic?.Code);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
 
         Assert.True(withProvenance.IsVerified, withProvenance.ToString());
         Assert.Same(withProvenance.Signature, withProvenance.Provenance);
-        Assert.Equal(TrustErrorCodes.SignatureMissing, plain.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignatureMissing, plain.Diagnostic?.Code);
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
         Assert.Equal(SignatureFormat.DsseAttestation, item.Format);
         Assert.True(verdict.IsVerified, verdict.ToString());
         Assert.Equal(SourceRepository, verdict.ProvenanceSourceRepository);
-        Assert.Equal(TrustErrorCodes.SignatureInvalid, other.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignatureInvalid, other.Diagnostic?.Code);
     }
 
     [Fact]
@@ -241,10 +241,10 @@ public sealed class TrustFailureTests(RegistryFixture fixture)
         var right = evaluator.Evaluate(found, subject.Digest, new SkillTrustRequirement(VerificationPolicy.ForIdentity(CertificateIdentity.Exact(issuer, identity))));
         var report = evaluator.Describe(found);
 
-        Assert.Equal(TrustErrorCodes.SignerMismatch, mallory.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignerMismatch, mallory.Diagnostic?.Code);
         Assert.Contains("mallory@example.com", mallory.Diagnostic!.Message, StringComparison.Ordinal);
         // The right signer, but a generic attestation is not a signature of the skill.
-        Assert.Equal(TrustErrorCodes.SignatureMissing, right.Diagnostic?.Code);
+        Assert.Equal(ErrorCodes.SignatureMissing, right.Diagnostic?.Code);
         Assert.Contains($"signed by {identity} ({issuer})", Assert.Single(report), StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Serialization;
 
 namespace Skills.Oci.Build.Sigstore.Attestations;
@@ -60,7 +59,7 @@ public sealed class DsseEnvelope
     }
 
     public static DsseEnvelope Parse(ReadOnlyMemory<byte> json) =>
-        Parse(ProtoJson.Parse(json, "DSSE envelope", TrustErrorCodes.BundleInvalid));
+        Parse(ProtoJson.Parse(json, "DSSE envelope", SigstoreFailureKind.BundleInvalid));
 
     /// <summary>The envelope's JSON form (standard base64, as the DSSE spec and cosign write it).</summary>
     internal void Write(Utf8JsonWriter writer)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Serialization;
 
@@ -44,7 +43,7 @@ public sealed class InTotoStatement
 
     public static InTotoStatement Parse(ReadOnlyMemory<byte> json)
     {
-        var statement = ProtoJson.Parse(json, "in-toto statement", TrustErrorCodes.BundleInvalid);
+        var statement = ProtoJson.Parse(json, "in-toto statement", SigstoreFailureKind.BundleInvalid);
         var type = statement.RequiredString("_type");
         if (type is not (TypeV1 or TypeV01))
         {

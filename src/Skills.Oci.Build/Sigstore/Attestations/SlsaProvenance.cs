@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Sigstore.Attestations;
 
@@ -43,7 +42,7 @@ public sealed class SlsaProvenance
         var predicate = statement.Predicate;
         if (predicate.ValueKind != JsonValueKind.Object)
         {
-            throw new SkillsOciException(TrustErrorCodes.ProvenanceMismatch, "The SLSA provenance statement has no predicate object.");
+            throw new SigstoreException(SigstoreFailureKind.ProvenanceMismatch, "The SLSA provenance statement has no predicate object.");
         }
 
         return statement.PredicateType switch
@@ -57,7 +56,7 @@ public sealed class SlsaProvenance
                 StringAt(predicate, "buildDefinition", "externalParameters", "workflow", "repository")
                     ?? (Property(predicate, "buildDefinition") is { } definition ? FirstUri(definition, "resolvedDependencies") : null),
                 StringAt(predicate, "runDetails", "builder", "id")),
-            _ => throw new SkillsOciException(TrustErrorCodes.ProvenanceMismatch, $"The predicate type '{statement.PredicateType}' is not SLSA provenance (v0.2 or v1)."),
+            _ => throw new SigstoreException(SigstoreFailureKind.ProvenanceMismatch, $"The predicate type '{statement.PredicateType}' is not SLSA provenance (v0.2 or v1)."),
         };
     }
 
@@ -65,12 +64,12 @@ public sealed class SlsaProvenance
     public bool IsFromRepository(string repository) =>
         SourceRepository is not null && string.Equals(SourceRepository, NormalizeRepository(repository), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Throws <see cref="TrustErrorCodes.ProvenanceMismatch"/> unless the source is <paramref name="repository"/>.</summary>
+    /// <summary>Throws <see cref="SigstoreFailureKind.ProvenanceMismatch"/> unless the source is <paramref name="repository"/>.</summary>
     public void RequireRepository(string repository)
     {
         if (!IsFromRepository(repository))
         {
-            throw new SkillsOciException(TrustErrorCodes.ProvenanceMismatch, SourceRepository is null
+            throw new SigstoreException(SigstoreFailureKind.ProvenanceMismatch, SourceRepository is null
                 ? $"The SLSA provenance names no source repository; '{repository}' is required."
                 : $"The SLSA provenance says the artifact was built from '{SourceRepository}', not '{repository}'.");
         }

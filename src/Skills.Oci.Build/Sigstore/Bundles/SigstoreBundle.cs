@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Serialization;
 using Skills.Oci.Build.Sigstore.Transparency;
@@ -67,7 +66,7 @@ public sealed class SigstoreBundle
 
     public static SigstoreBundle Parse(ReadOnlyMemory<byte> json)
     {
-        var bundle = ProtoJson.Parse(json, "bundle", TrustErrorCodes.BundleInvalid);
+        var bundle = ProtoJson.Parse(json, "bundle", SigstoreFailureKind.BundleInvalid);
         var mediaType = bundle.RequiredString("mediaType");
         var version = ParseVersion(mediaType) ?? throw bundle.Error($"the media type '{mediaType}' is not a supported Sigstore bundle version (0.1, 0.2 or 0.3).");
 

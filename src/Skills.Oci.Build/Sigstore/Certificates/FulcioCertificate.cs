@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Keys;
 
 namespace Skills.Oci.Build.Sigstore.Certificates;
@@ -82,7 +81,7 @@ public sealed class FulcioCertificate
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or InvalidCastException)
         {
-            throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, "The signing certificate is not a valid DER X.509 certificate.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.CertificateInvalid, "The signing certificate is not a valid DER X.509 certificate.", innerException: e);
         }
     }
 

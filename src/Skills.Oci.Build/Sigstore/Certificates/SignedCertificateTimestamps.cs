@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
 
 namespace Skills.Oci.Build.Sigstore.Certificates;
@@ -207,6 +206,6 @@ internal static class SignedCertificateTimestamps
         return value;
     }
 
-    private static SkillsOciException Malformed() =>
-        new(TrustErrorCodes.CertificateInvalid, "The certificate's embedded SCT list is malformed.");
+    private static SigstoreException Malformed() =>
+        new(SigstoreFailureKind.CertificateInvalid, "The certificate's embedded SCT list is malformed.");
 }

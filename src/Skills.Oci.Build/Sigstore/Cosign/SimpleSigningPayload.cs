@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Serialization;
 
@@ -30,7 +29,7 @@ public sealed class SimpleSigningPayload
 
     public static SimpleSigningPayload Parse(ReadOnlyMemory<byte> json)
     {
-        var payload = ProtoJson.Parse(json, "cosign signature payload", TrustErrorCodes.CosignPayloadInvalid);
+        var payload = ProtoJson.Parse(json, "cosign signature payload", SigstoreFailureKind.CosignPayloadInvalid);
         var critical = payload.RequiredObject("critical");
         var type = critical.RequiredString("type");
         if (!string.Equals(type, SignatureType, StringComparison.OrdinalIgnoreCase))

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Sigstore.Certificates;
 using Skills.Oci.Build.Sigstore.Keys;
@@ -32,13 +31,13 @@ public sealed class SimpleSigningVerifier
         {
             return VerifyCore(payload, annotations, expectedDigest, policy);
         }
-        catch (SkillsOciException e)
+        catch (SigstoreException e)
         {
-            return VerificationResult.Failed(e.Code, e.Message);
+            return VerificationResult.Failed(e.Kind, e.Message);
         }
         catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
         {
-            return VerificationResult.Failed(TrustErrorCodes.CosignPayloadInvalid, $"The signature holds malformed cryptographic material: {e.Message}");
+            return VerificationResult.Failed(SigstoreFailureKind.CosignPayloadInvalid, $"The signature holds malformed cryptographic material: {e.Message}");
         }
     }
 
@@ -46,10 +45,10 @@ public sealed class SimpleSigningVerifier
     {
         if (!annotations.TryGetValue(CosignSignatureAnnotations.Signature, out var signatureText) || string.IsNullOrWhiteSpace(signatureText))
         {
-            throw new SkillsOciException(TrustErrorCodes.CosignPayloadInvalid, $"The signature layer has no '{CosignSignatureAnnotations.Signature}' annotation.");
+            throw new SigstoreException(SigstoreFailureKind.CosignPayloadInvalid, $"The signature layer has no '{CosignSignatureAnnotations.Signature}' annotation.");
         }
 
-        var signature = Base64Text.Decode(signatureText, "cosign signature annotation", TrustErrorCodes.SignatureInvalid);
+        var signature = Base64Text.Decode(signatureText, "cosign signature annotation", SigstoreFailureKind.SignatureInvalid);
         VerificationKey key;
         FulcioCertificate? certificate = null;
         if (policy.Key is not null)
@@ -60,10 +59,10 @@ public sealed class SimpleSigningVerifier
         {
             if (!annotations.TryGetValue(CosignSignatureAnnotations.Certificate, out var certificatePem) || string.IsNullOrWhiteSpace(certificatePem))
             {
-                throw new SkillsOciException(TrustErrorCodes.SignerMismatch, "The signature has no certificate, so it was made with a key; the policy expects a keyless identity.");
+                throw new SigstoreException(SigstoreFailureKind.SignerMismatch, "The signature has no certificate, so it was made with a key; the policy expects a keyless identity.");
             }
 
-            var block = PemBlock.ReadSingle(certificatePem, "cosign certificate annotation", TrustErrorCodes.CertificateInvalid);
+            var block = PemBlock.ReadSingle(certificatePem, "cosign certificate annotation", SigstoreFailureKind.CertificateInvalid);
             certificate = FulcioCertificate.Parse(block.Data);
             key = certificate.PublicKey;
         }
@@ -72,13 +71,13 @@ public sealed class SimpleSigningVerifier
         if (!key.VerifyMessage(payload.Span, signature, HashAlgorithmName.SHA256) &&
             !(key.DefaultHashAlgorithm != HashAlgorithmName.SHA256 && key.VerifyMessage(payload.Span, signature)))
         {
-            throw new SkillsOciException(TrustErrorCodes.SignatureInvalid, $"The cosign signature does not verify over the payload with the signer's {key.Algorithm} key.");
+            throw new SigstoreException(SigstoreFailureKind.SignatureInvalid, $"The cosign signature does not verify over the payload with the signer's {key.Algorithm} key.");
         }
 
         var parsed = SimpleSigningPayload.Parse(payload);
         if (parsed.ManifestDigest != expectedDigest)
         {
-            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The cosign signature is for the manifest {parsed.ManifestDigest}, not {expectedDigest}.");
+            throw new SigstoreException(SigstoreFailureKind.ArtifactMismatch, $"The cosign signature is for the manifest {parsed.ManifestDigest}, not {expectedDigest}.");
         }
 
         var times = new List<DateTimeOffset>();
@@ -95,7 +94,7 @@ public sealed class SimpleSigningVerifier
 
         if (policy.RequireTransparencyLog && entries == 0)
         {
-            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, $"The cosign signature has no '{CosignSignatureAnnotations.Bundle}' annotation, and the policy requires a transparency log entry.");
+            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, $"The cosign signature has no '{CosignSignatureAnnotations.Bundle}' annotation, and the policy requires a transparency log entry.");
         }
 
         string? issuer = null;
@@ -114,7 +113,7 @@ public sealed class SimpleSigningVerifier
     /// </summary>
     private static TransparencyLogEntry ParseRekorBundle(string json)
     {
-        var bundle = ProtoJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), "cosign Rekor bundle annotation", TrustErrorCodes.TransparencyLogInvalid);
+        var bundle = ProtoJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), "cosign Rekor bundle annotation", SigstoreFailureKind.TransparencyLogInvalid);
         var set = bundle.RequiredBytes("SignedEntryTimestamp");
         var payload = bundle.RequiredObject("Payload");
         var body = payload.RequiredBytes("body");
@@ -126,10 +125,10 @@ public sealed class SimpleSigningVerifier
         }
         catch (FormatException e)
         {
-            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
         }
 
-        var header = ProtoJson.Parse(body, "Rekor entry body", TrustErrorCodes.TransparencyLogInvalid);
+        var header = ProtoJson.Parse(body, "Rekor entry body", SigstoreFailureKind.TransparencyLogInvalid);
         var logIndex = payload.Required("logIndex").AsInt64();
         var integratedTime = payload.Required("integratedTime").AsInt64();
         if (logIndex < 0 || integratedTime < 0)

@@ -3,7 +3,6 @@ using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Serialization;
 
 namespace Skills.Oci.Build.Sigstore.Keys;
@@ -25,7 +24,7 @@ internal static class CosignEncryptedKey
 
     public static byte[] Decrypt(byte[] json, ReadOnlySpan<char> password)
     {
-        var document = ProtoJson.Parse(json, "encrypted cosign key", TrustErrorCodes.KeyInvalid);
+        var document = ProtoJson.Parse(json, "encrypted cosign key", SigstoreFailureKind.KeyInvalid);
         var kdf = document.RequiredObject("kdf");
         if (kdf.RequiredString("name") != "scrypt")
         {
@@ -61,7 +60,7 @@ internal static class CosignEncryptedKey
         try
         {
             return SecretBoxOpen(ciphertext, nonce, key)
-                ?? throw new SkillsOciException(TrustErrorCodes.KeyDecryptionFailed, "The encrypted private key could not be decrypted: the password is wrong or the key file is damaged.");
+                ?? throw new SigstoreException(SigstoreFailureKind.KeyDecryptionFailed, "The encrypted private key could not be decrypted: the password is wrong or the key file is damaged.");
         }
         finally
         {

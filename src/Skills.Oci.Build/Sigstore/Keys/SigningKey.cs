@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Serialization;
 
 namespace Skills.Oci.Build.Sigstore.Keys;
@@ -38,7 +37,7 @@ public sealed class SigningKey : IDisposable
     /// </summary>
     public static SigningKey FromPem(string pem, ReadOnlySpan<char> password = default)
     {
-        var block = PemBlock.ReadSingle(pem, "private key", TrustErrorCodes.KeyInvalid);
+        var block = PemBlock.ReadSingle(pem, "private key", SigstoreFailureKind.KeyInvalid);
         try
         {
             switch (block.Label)
@@ -71,9 +70,9 @@ public sealed class SigningKey : IDisposable
                     }
 
                 case "ENCRYPTED PRIVATE KEY":
-                    throw new SkillsOciException(TrustErrorCodes.KeyInvalid, "PKCS#8 'ENCRYPTED PRIVATE KEY' files are not supported; use a cosign key (cosign generate-key-pair) or an unencrypted PKCS#8 key.");
+                    throw new SigstoreException(SigstoreFailureKind.KeyInvalid, "PKCS#8 'ENCRYPTED PRIVATE KEY' files are not supported; use a cosign key (cosign generate-key-pair) or an unencrypted PKCS#8 key.");
                 default:
-                    throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"A PEM '{block.Label}' block is not a private key.");
+                    throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"A PEM '{block.Label}' block is not a private key.");
             }
         }
         finally
@@ -101,7 +100,7 @@ public sealed class SigningKey : IDisposable
                         var seed = new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER).ReadOctetString();
                         if (seed.Length != 32)
                         {
-                            throw new SkillsOciException(TrustErrorCodes.KeyInvalid, "An Ed25519 private key must hold a 32-byte seed.");
+                            throw new SigstoreException(SigstoreFailureKind.KeyInvalid, "An Ed25519 private key must hold a 32-byte seed.");
                         }
 
                         var publicKey = new Ed25519PrivateKeyParameters(seed, 0).GeneratePublicKey().GetEncoded();
@@ -124,13 +123,13 @@ public sealed class SigningKey : IDisposable
                     }
 
                 default:
-                    throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"The private key algorithm '{algorithmOid}' is not supported.");
+                    throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"The private key algorithm '{algorithmOid}' is not supported.");
             }
         }
         catch (Exception e) when (e is AsnContentException or CryptographicException)
         {
             CryptographicOperations.ZeroMemory(der);
-            throw new SkillsOciException(TrustErrorCodes.KeyInvalid, "The private key is not a valid PKCS#8 key.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.KeyInvalid, "The private key is not a valid PKCS#8 key.", innerException: e);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Serialization;
 
 namespace Skills.Oci.Build.Sigstore.Keys;
@@ -65,7 +64,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         }
         catch (AsnContentException e)
         {
-            throw new SkillsOciException(TrustErrorCodes.KeyInvalid, "The public key is not a DER SubjectPublicKeyInfo.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.KeyInvalid, "The public key is not a DER SubjectPublicKeyInfo.", innerException: e);
         }
 
         var keyAlgorithm = algorithmOid switch
@@ -75,11 +74,11 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                 P256Oid => KeyAlgorithm.EcdsaP256,
                 P384Oid => KeyAlgorithm.EcdsaP384,
                 P521Oid => KeyAlgorithm.EcdsaP521,
-                _ => throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"The EC curve '{parameterOid}' is not supported; use P-256, P-384 or P-521."),
+                _ => throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"The EC curve '{parameterOid}' is not supported; use P-256, P-384 or P-521."),
             },
             RsaEncryptionOid or RsaPssOid => KeyAlgorithm.Rsa,
             Ed25519Oid => KeyAlgorithm.Ed25519,
-            _ => throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"The public key algorithm '{algorithmOid}' is not supported."),
+            _ => throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"The public key algorithm '{algorithmOid}' is not supported."),
         };
 
         var key = new VerificationKey(spki, keyAlgorithm);
@@ -90,13 +89,13 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     /// <summary>Reads a <c>PUBLIC KEY</c> PEM (or the key of a <c>CERTIFICATE</c> PEM).</summary>
     public static VerificationKey FromPem(string pem)
     {
-        var block = PemBlock.ReadSingle(pem, "public key", TrustErrorCodes.KeyInvalid);
+        var block = PemBlock.ReadSingle(pem, "public key", SigstoreFailureKind.KeyInvalid);
         return block.Label switch
         {
             "PUBLIC KEY" => FromSubjectPublicKeyInfo(block.Data),
             "CERTIFICATE" => FromCertificate(block.Data),
             "RSA PUBLIC KEY" => FromRsaPublicKey(block.Data),
-            _ => throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"A PEM '{block.Label}' block is not a public key; expected 'PUBLIC KEY'."),
+            _ => throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"A PEM '{block.Label}' block is not a public key; expected 'PUBLIC KEY'."),
         };
     }
 
@@ -177,7 +176,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
             return SHA256.HashData(data);
         }
 
-        throw new SkillsOciException(TrustErrorCodes.SignatureInvalid, $"The hash algorithm '{name.Name}' is not supported.");
+        throw new SigstoreException(SigstoreFailureKind.SignatureInvalid, $"The hash algorithm '{name.Name}' is not supported.");
     }
 
     private bool VerifyEd25519(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
@@ -200,7 +199,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         var raw = reader.ReadBitString(out _);
         return raw.Length == 32
             ? raw
-            : throw new SkillsOciException(TrustErrorCodes.KeyInvalid, "An Ed25519 public key must be 32 bytes.");
+            : throw new SigstoreException(SigstoreFailureKind.KeyInvalid, "An Ed25519 public key must be 32 bytes.");
     }
 
     private void CheckImportable()
@@ -230,7 +229,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException)
         {
-            throw new SkillsOciException(TrustErrorCodes.KeyInvalid, $"The {Algorithm} public key is malformed.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.KeyInvalid, $"The {Algorithm} public key is malformed.", innerException: e);
         }
     }
 

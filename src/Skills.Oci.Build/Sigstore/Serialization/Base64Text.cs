@@ -32,8 +32,8 @@ internal static class Base64Text
         return true;
     }
 
-    public static byte[] Decode(string text, string what, string code) =>
+    public static byte[] Decode(string text, string what, SigstoreFailureKind kind) =>
         TryDecode(text, out var bytes)
             ? bytes
-            : throw new Diagnostics.SkillsOciException(code, $"The {what} is not valid base64.");
+            : throw new SigstoreException(kind, $"The {what} is not valid base64.");
 }

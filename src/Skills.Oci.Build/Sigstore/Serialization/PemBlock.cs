@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Sigstore.Serialization;
 
@@ -12,7 +11,7 @@ internal sealed partial record PemBlock(string Label, byte[] Data)
     /// right after a block is ignored, because keys pasted from source code often carry stray characters
     /// (cosign's own test key ends in a backtick).
     /// </summary>
-    public static IReadOnlyList<PemBlock> ReadAll(string text, string code)
+    public static IReadOnlyList<PemBlock> ReadAll(string text, SigstoreFailureKind kind)
     {
         var blocks = new List<PemBlock>();
         foreach (Match match in Block().Matches(text))
@@ -20,7 +19,7 @@ internal sealed partial record PemBlock(string Label, byte[] Data)
             var label = match.Groups["label"].Value;
             if (!Base64Text.TryDecode(match.Groups["body"].Value, out var data))
             {
-                throw new SkillsOciException(code, $"The PEM block '{label}' is not valid base64.");
+                throw new SigstoreException(kind, $"The PEM block '{label}' is not valid base64.");
             }
 
             blocks.Add(new PemBlock(label, data));
@@ -29,12 +28,12 @@ internal sealed partial record PemBlock(string Label, byte[] Data)
         return blocks;
     }
 
-    public static PemBlock ReadSingle(string text, string what, string code)
+    public static PemBlock ReadSingle(string text, string what, SigstoreFailureKind kind)
     {
-        var blocks = ReadAll(text, code);
+        var blocks = ReadAll(text, kind);
         return blocks.Count switch
         {
-            0 => throw new SkillsOciException(code, $"The {what} is not PEM: no '-----BEGIN ...-----' block was found."),
+            0 => throw new SigstoreException(kind, $"The {what} is not PEM: no '-----BEGIN ...-----' block was found."),
             _ => blocks[0],
         };
     }

@@ -1,25 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Sigstore.Serialization;
 
 /// <summary>
 /// Reads the protobuf JSON mapping the Sigstore formats use: int64 values may be strings or numbers,
 /// bytes are base64, and a field may be spelled in lowerCamelCase or with its proto snake_case name.
-/// Every failure is a <see cref="SkillsOciException"/> with the caller's code and the field's path.
+/// Every failure is a <see cref="SigstoreException"/> with the caller's failure kind and the field's path.
 /// </summary>
 internal readonly struct ProtoJson
 {
     private readonly JsonElement _element;
     private readonly string _path;
-    private readonly string _code;
+    private readonly SigstoreFailureKind _kind;
 
-    public ProtoJson(JsonElement element, string path, string code)
+    public ProtoJson(JsonElement element, string path, SigstoreFailureKind kind)
     {
         _element = element;
         _path = path;
-        _code = code;
+        _kind = kind;
     }
 
     public JsonElement Element => _element;
@@ -28,7 +27,7 @@ internal readonly struct ProtoJson
 
     public bool IsObject => _element.ValueKind == JsonValueKind.Object;
 
-    public static ProtoJson Parse(ReadOnlyMemory<byte> utf8, string what, string code)
+    public static ProtoJson Parse(ReadOnlyMemory<byte> utf8, string what, SigstoreFailureKind kind)
     {
         JsonDocument document;
         try
@@ -37,7 +36,7 @@ internal readonly struct ProtoJson
         }
         catch (JsonException e)
         {
-            throw new SkillsOciException(code, $"The {what} is not valid JSON: {e.Message}", innerException: e);
+            throw new SigstoreException(kind, $"The {what} is not valid JSON: {e.Message}", innerException: e);
         }
 
         using (document)
@@ -45,14 +44,14 @@ internal readonly struct ProtoJson
             var root = document.RootElement.Clone();
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new SkillsOciException(code, $"The {what} must be a JSON object.");
+                throw new SigstoreException(kind, $"The {what} must be a JSON object.");
             }
 
-            return new ProtoJson(root, what, code);
+            return new ProtoJson(root, what, kind);
         }
     }
 
-    public SkillsOciException Error(string message) => new(_code, $"{_path}: {message}");
+    public SigstoreException Error(string message) => new(_kind, $"{_path}: {message}");
 
     public bool TryGet(string camelName, out ProtoJson value)
     {
@@ -60,7 +59,7 @@ internal readonly struct ProtoJson
             (_element.TryGetProperty(camelName, out var found) || _element.TryGetProperty(ToSnake(camelName), out found)) &&
             found.ValueKind != JsonValueKind.Null)
         {
-            value = new ProtoJson(found, $"{_path}.{camelName}", _code);
+            value = new ProtoJson(found, $"{_path}.{camelName}", _kind);
             return true;
         }
 
@@ -125,7 +124,7 @@ internal readonly struct ProtoJson
         var index = 0;
         foreach (var item in _element.EnumerateArray())
         {
-            items.Add(new ProtoJson(item, $"{_path}[{index++}]", _code));
+            items.Add(new ProtoJson(item, $"{_path}[{index++}]", _kind));
         }
 
         return items;

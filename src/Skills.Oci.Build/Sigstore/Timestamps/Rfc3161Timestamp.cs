@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Certificates;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
@@ -164,7 +163,7 @@ internal sealed class Rfc3161Timestamp
         {
             key = VerificationKey.FromCertificate(certificateDer);
         }
-        catch (SkillsOciException)
+        catch (SigstoreException)
         {
             // An embedded certificate with a key we cannot use cannot be the signer we accept.
             return false;
@@ -292,8 +291,8 @@ internal sealed class Rfc3161Timestamp
         _ => throw Invalid($"the digest algorithm {oid} is not supported"),
     };
 
-    private static SkillsOciException Invalid(string why, Exception? inner = null) =>
-        new(TrustErrorCodes.TimestampInvalid, $"The RFC 3161 timestamp does not verify: {why}.", innerException: inner);
+    private static SigstoreException Invalid(string why, Exception? inner = null) =>
+        new(SigstoreFailureKind.TimestampInvalid, $"The RFC 3161 timestamp does not verify: {why}.", innerException: inner);
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
     {

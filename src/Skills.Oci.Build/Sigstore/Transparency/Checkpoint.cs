@@ -1,5 +1,4 @@
 using System.Globalization;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Serialization;
 
 namespace Skills.Oci.Build.Sigstore.Transparency;
@@ -99,6 +98,6 @@ internal sealed class Checkpoint
         return new Checkpoint(origin, treeSize, rootHash, System.Text.Encoding.UTF8.GetBytes(body), signatures);
     }
 
-    private static SkillsOciException Invalid(string why) =>
-        new(TrustErrorCodes.TransparencyLogInvalid, $"The log checkpoint is malformed: {why}.");
+    private static SigstoreException Invalid(string why) =>
+        new(SigstoreFailureKind.TransparencyLogInvalid, $"The log checkpoint is malformed: {why}.");
 }

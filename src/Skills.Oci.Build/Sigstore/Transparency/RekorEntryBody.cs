@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Serialization;
 
@@ -14,7 +13,7 @@ internal static class RekorEntryBody
 {
     public static void CheckMatches(string kind, string version, byte[] canonicalizedBody, SignedMaterial material)
     {
-        var body = ProtoJson.Parse(canonicalizedBody, "log entry body", TrustErrorCodes.TransparencyLogInvalid);
+        var body = ProtoJson.Parse(canonicalizedBody, "log entry body", SigstoreFailureKind.TransparencyLogInvalid);
         var bodyKind = body.RequiredString("kind");
         var bodyVersion = body.RequiredString("apiVersion");
         if (bodyKind != kind || bodyVersion != version)
@@ -174,7 +173,7 @@ internal static class RekorEntryBody
 
     private static void CheckPemSigner(byte[] pemBytes, SignedMaterial material)
     {
-        var block = PemBlock.ReadSingle(System.Text.Encoding.UTF8.GetString(pemBytes), "log entry verifier", TrustErrorCodes.TransparencyLogInvalid);
+        var block = PemBlock.ReadSingle(System.Text.Encoding.UTF8.GetString(pemBytes), "log entry verifier", SigstoreFailureKind.TransparencyLogInvalid);
         CheckSigner(block.Data, block.Label == "CERTIFICATE", material);
     }
 
@@ -206,6 +205,6 @@ internal static class RekorEntryBody
     private static bool HexEquals(string hex, ReadOnlySpan<byte> bytes) =>
         string.Equals(hex, Convert.ToHexString(bytes), StringComparison.OrdinalIgnoreCase);
 
-    private static SkillsOciException Mismatch(string why) =>
-        new(TrustErrorCodes.TransparencyLogInvalid, $"The transparency log entry does not match the bundle: {why}.");
+    private static SigstoreException Mismatch(string why) =>
+        new(SigstoreFailureKind.TransparencyLogInvalid, $"The transparency log entry does not match the bundle: {why}.");
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
 
@@ -121,6 +120,6 @@ internal static class TransparencyLogVerifier
         return SHA256.HashData(buffer)[..4];
     }
 
-    private static SkillsOciException Invalid(string why) =>
-        new(TrustErrorCodes.TransparencyLogInvalid, $"Transparency log verification failed: {why}.");
+    private static SigstoreException Invalid(string why) =>
+        new(SigstoreFailureKind.TransparencyLogInvalid, $"Transparency log verification failed: {why}.");
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Serialization;
 
@@ -63,7 +62,7 @@ public sealed class TrustedRoot
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SkillsOciException(TrustErrorCodes.TrustedRootInvalid, $"The trusted root '{path}' could not be read: {e.Message}", path, innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.TrustedRootInvalid, $"The trusted root '{path}' could not be read: {e.Message}", path, innerException: e);
         }
 
         return Parse(json);
@@ -71,7 +70,7 @@ public sealed class TrustedRoot
 
     public static TrustedRoot Parse(ReadOnlyMemory<byte> json)
     {
-        var root = ProtoJson.Parse(json, "trusted root", TrustErrorCodes.TrustedRootInvalid);
+        var root = ProtoJson.Parse(json, "trusted root", SigstoreFailureKind.TrustedRootInvalid);
         var mediaType = root.OptionalString("mediaType");
         if (mediaType is not null && !mediaType.StartsWith("application/vnd.dev.sigstore.trustedroot", StringComparison.Ordinal))
         {
@@ -138,7 +137,7 @@ public sealed class TrustedRoot
             }
             catch (CryptographicException e)
             {
-                throw new SkillsOciException(TrustErrorCodes.TrustedRootInvalid, $"{authority.Path}: a certificate is not valid DER X.509.", innerException: e);
+                throw new SigstoreException(SigstoreFailureKind.TrustedRootInvalid, $"{authority.Path}: a certificate is not valid DER X.509.", innerException: e);
             }
         }
 

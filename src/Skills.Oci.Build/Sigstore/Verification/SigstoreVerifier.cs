@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Bundles;
 using Skills.Oci.Build.Sigstore.Certificates;
@@ -37,9 +36,9 @@ public sealed class SigstoreVerifier
         {
             bundle = SigstoreBundle.Parse(bundleJson);
         }
-        catch (SkillsOciException e)
+        catch (SigstoreException e)
         {
-            return VerificationResult.Failed(e.Code, e.Message);
+            return VerificationResult.Failed(e.Kind, e.Message);
         }
 
         return Verify(bundle, artifact, policy);
@@ -57,15 +56,15 @@ public sealed class SigstoreVerifier
         {
             return VerifyCore(bundle, artifact, policy);
         }
-        catch (SkillsOciException e)
+        catch (SigstoreException e)
         {
-            return VerificationResult.Failed(e.Code, e.Message);
+            return VerificationResult.Failed(e.Kind, e.Message);
         }
         catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
         {
             // Malformed DER inside otherwise well-formed JSON (a certificate, SCT list or timestamp):
             // the bundle cannot be verified, which is a verification failure, not a crash.
-            return VerificationResult.Failed(TrustErrorCodes.BundleInvalid, $"The bundle holds malformed cryptographic material: {e.Message}");
+            return VerificationResult.Failed(SigstoreFailureKind.BundleInvalid, $"The bundle holds malformed cryptographic material: {e.Message}");
         }
     }
 
@@ -106,7 +105,7 @@ public sealed class SigstoreVerifier
 
         if (policy.RequireTransparencyLog && bundle.TransparencyLogEntries.Count == 0)
         {
-            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, "The bundle has no transparency log entry, and the policy requires one.");
+            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, "The bundle has no transparency log entry, and the policy requires one.");
         }
 
         string? issuer = null;
@@ -125,7 +124,7 @@ public sealed class SigstoreVerifier
         {
             if (policy.Key is null)
             {
-                throw new SkillsOciException(TrustErrorCodes.SignerMismatch, "The bundle is signed with a public key, but the policy expects a keyless (certificate) identity; give the verification key.");
+                throw new SigstoreException(SigstoreFailureKind.SignerMismatch, "The bundle is signed with a public key, but the policy expects a keyless (certificate) identity; give the verification key.");
             }
 
             return (policy.Key, null);
@@ -133,13 +132,13 @@ public sealed class SigstoreVerifier
 
         if (policy.Identity is null)
         {
-            throw new SkillsOciException(TrustErrorCodes.SignerMismatch, "The bundle is signed with a certificate, but the policy expects a public key; give the expected certificate identity and issuer instead.");
+            throw new SigstoreException(SigstoreFailureKind.SignerMismatch, "The bundle is signed with a certificate, but the policy expects a public key; give the expected certificate identity and issuer instead.");
         }
 
         var certificate = FulcioCertificate.Parse(bundle.LeafCertificate!);
         if (certificate.IsCertificateAuthority)
         {
-            throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, "The bundle's signing certificate is a CA certificate, not a leaf.");
+            throw new SigstoreException(SigstoreFailureKind.CertificateInvalid, "The bundle's signing certificate is a CA certificate, not a leaf.");
         }
 
         return (certificate.PublicKey, certificate);
@@ -159,12 +158,12 @@ public sealed class SigstoreVerifier
         }
         else
         {
-            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The bundle signs a {hashAlgorithm.Name} digest, but only the artifact's {artifact.Digest.Algorithm} digest is known.");
+            throw new SigstoreException(SigstoreFailureKind.ArtifactMismatch, $"The bundle signs a {hashAlgorithm.Name} digest, but only the artifact's {artifact.Digest.Algorithm} digest is known.");
         }
 
         if (message.Digest is { } recorded && !recorded.AsSpan().SequenceEqual(hash))
         {
-            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The bundle's message digest is not the digest of the artifact {artifact.Digest}.");
+            throw new SigstoreException(SigstoreFailureKind.ArtifactMismatch, $"The bundle's message digest is not the digest of the artifact {artifact.Digest}.");
         }
 
         var verified = key.Algorithm == KeyAlgorithm.Ed25519
@@ -172,7 +171,7 @@ public sealed class SigstoreVerifier
             : key.VerifyHash(hash, hashAlgorithm, message.Signature);
         if (!verified)
         {
-            throw new SkillsOciException(TrustErrorCodes.SignatureInvalid, $"The signature does not verify over the artifact {artifact.Digest} with the signer's {key.Algorithm} key.");
+            throw new SigstoreException(SigstoreFailureKind.SignatureInvalid, $"The signature does not verify over the artifact {artifact.Digest} with the signer's {key.Algorithm} key.");
         }
 
         return artifact.Sha256;
@@ -182,18 +181,18 @@ public sealed class SigstoreVerifier
     {
         if (!key.VerifyMessage(envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature))
         {
-            throw new SkillsOciException(TrustErrorCodes.SignatureInvalid, $"The DSSE envelope's signature does not verify with the signer's {key.Algorithm} key.");
+            throw new SigstoreException(SigstoreFailureKind.SignatureInvalid, $"The DSSE envelope's signature does not verify with the signer's {key.Algorithm} key.");
         }
 
         if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
         {
-            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The DSSE payload type is '{envelope.PayloadType}', not an in-toto statement, so it cannot be tied to the artifact.");
+            throw new SigstoreException(SigstoreFailureKind.ArtifactMismatch, $"The DSSE payload type is '{envelope.PayloadType}', not an in-toto statement, so it cannot be tied to the artifact.");
         }
 
         var statement = InTotoStatement.Parse(envelope.Payload);
         if (!statement.HasSubject(artifact.Digest))
         {
-            throw new SkillsOciException(TrustErrorCodes.ArtifactMismatch, $"The in-toto statement's subjects do not include the artifact {artifact.Digest}; it attests to something else.");
+            throw new SigstoreException(SigstoreFailureKind.ArtifactMismatch, $"The in-toto statement's subjects do not include the artifact {artifact.Digest}; it attests to something else.");
         }
 
         return statement;
@@ -204,7 +203,7 @@ public sealed class SigstoreVerifier
     {
         if (integrated > _time.GetUtcNow() + AllowedClockSkew)
         {
-            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, $"The transparency log entry claims to be integrated at {integrated:O}, which is in the future.");
+            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, $"The transparency log entry claims to be integrated at {integrated:O}, which is in the future.");
         }
     }
 
@@ -218,7 +217,7 @@ public sealed class SigstoreVerifier
     {
         if (times.Count == 0)
         {
-            throw new SkillsOciException(TrustErrorCodes.TimestampInvalid, "No trusted signing time: the bundle has neither a transparency log entry with an integrated time nor a verified RFC 3161 timestamp, so its short-lived certificate cannot be checked.");
+            throw new SigstoreException(SigstoreFailureKind.TimestampInvalid, "No trusted signing time: the bundle has neither a transparency log entry with an integrated time nor a verified RFC 3161 timestamp, so its short-lived certificate cannot be checked.");
         }
 
         byte[]? issuerCertificate = null;
@@ -239,7 +238,7 @@ public sealed class SigstoreVerifier
 
             if (issuerCertificate is null)
             {
-                throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, reasons.Count == 0
+                throw new SigstoreException(SigstoreFailureKind.CertificateInvalid, reasons.Count == 0
                     ? $"No certificate authority of the trusted root was valid at the signing time {time:O}."
                     : $"The signing certificate is not valid at the signing time {time:O}: {string.Join("; ", reasons)}.");
             }
@@ -247,16 +246,16 @@ public sealed class SigstoreVerifier
 
         if (SignedCertificateTimestamps.CountVerified(certificate.Der, issuerCertificate!, _root, out var sctReason) == 0)
         {
-            throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, $"The signing certificate has no valid certificate transparency timestamp: {sctReason}.");
+            throw new SigstoreException(SigstoreFailureKind.CertificateInvalid, $"The signing certificate has no valid certificate transparency timestamp: {sctReason}.");
         }
 
         if (!identity.IssuerMatches(certificate.Issuer))
         {
-            throw new SkillsOciException(TrustErrorCodes.SignerMismatch, $"The certificate was issued for an identity from '{certificate.Issuer ?? "(no issuer)"}', not '{identity.Issuer}'.");
+            throw new SigstoreException(SigstoreFailureKind.SignerMismatch, $"The certificate was issued for an identity from '{certificate.Issuer ?? "(no issuer)"}', not '{identity.Issuer}'.");
         }
 
         var subject = identity.MatchSubject(certificate.SubjectAlternativeNames)
-            ?? throw new SkillsOciException(TrustErrorCodes.SignerMismatch, $"The certificate's identity ({string.Join(", ", certificate.SubjectAlternativeNames)}) is not '{identity.Subject}'.");
+            ?? throw new SigstoreException(SigstoreFailureKind.SignerMismatch, $"The certificate's identity ({string.Join(", ", certificate.SubjectAlternativeNames)}) is not '{identity.Subject}'.");
         return (certificate.Issuer!, subject);
     }
 }

@@ -1,14 +1,11 @@
-using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Sigstore.Attestations;
 
 namespace Skills.Oci.Build.Sigstore.Verification;
 
-/// <summary>Why verification failed: a SKOCI4xxx code and a sentence a user can act on.</summary>
-public sealed record VerificationFailure(string Code, string Reason)
+/// <summary>Why verification failed: which check, and a sentence a user can act on.</summary>
+public sealed record VerificationFailure(SigstoreFailureKind Kind, string Reason)
 {
-    public Diagnostic ToDiagnostic(string? file = null) => Diagnostic.Error(Code, Reason, file);
-
-    public override string ToString() => $"{Code}: {Reason}";
+    public override string ToString() => $"{Kind}: {Reason}";
 }
 
 /// <summary>
@@ -45,7 +42,7 @@ public sealed class VerificationResult
     /// <summary>The in-toto statement of a DSSE bundle, after its subject matched the artifact.</summary>
     public InTotoStatement? Statement { get; private init; }
 
-    public static VerificationResult Failed(string code, string reason) => new(new VerificationFailure(code, reason));
+    public static VerificationResult Failed(SigstoreFailureKind kind, string reason) => new(new VerificationFailure(kind, reason));
 
     internal static VerificationResult Succeeded(
         string keyFingerprint,
@@ -64,12 +61,12 @@ public sealed class VerificationResult
             Statement = statement,
         };
 
-    /// <summary>Throws the failure as a <see cref="SkillsOciException"/>; does nothing on success.</summary>
+    /// <summary>Throws the failure as a <see cref="SigstoreException"/>; does nothing on success.</summary>
     public void ThrowIfFailed()
     {
         if (Failure is { } failure)
         {
-            throw new SkillsOciException(failure.Code, failure.Reason);
+            throw new SigstoreException(failure.Kind, failure.Reason);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Sigstore.Bundles;
 using Skills.Oci.Build.Sigstore.Cosign;
 using Skills.Oci.Build.Sigstore.Serialization;
@@ -34,8 +34,8 @@ internal static class LegacyAttestationBundle
             }
             else
             {
-                var certificate = PemBlock.ReadAll(certificatePem, TrustErrorCodes.CertificateInvalid).FirstOrDefault(b => b.Label == "CERTIFICATE")
-                    ?? throw new SkillsOciException(TrustErrorCodes.CertificateInvalid, $"The '{CosignSignatureAnnotations.Certificate}' annotation holds no certificate.");
+                var certificate = PemBlock.ReadAll(certificatePem, SigstoreFailureKind.CertificateInvalid).FirstOrDefault(b => b.Label == "CERTIFICATE")
+                    ?? throw new SigstoreException(SigstoreFailureKind.CertificateInvalid, $"The '{CosignSignatureAnnotations.Certificate}' annotation holds no certificate.");
                 writer.WriteStartObject("x509CertificateChain");
                 writer.WriteStartArray("certificates");
                 writer.WriteStartObject();
@@ -60,7 +60,7 @@ internal static class LegacyAttestationBundle
             }
             catch (JsonException e)
             {
-                throw new SkillsOciException(TrustErrorCodes.BundleInvalid, $"The attestation layer from {attestation.Source} is not a JSON DSSE envelope.", innerException: e);
+                throw new SigstoreException(SigstoreFailureKind.BundleInvalid, $"The attestation layer from {attestation.Source} is not a JSON DSSE envelope.", innerException: e);
             }
 
             writer.WriteEndObject();
@@ -75,10 +75,10 @@ internal static class LegacyAttestationBundle
     /// </summary>
     private static void WriteEntry(Utf8JsonWriter writer, string rekorBundleJson)
     {
-        var bundle = ProtoJson.Parse(Encoding.UTF8.GetBytes(rekorBundleJson), "cosign Rekor bundle annotation", TrustErrorCodes.TransparencyLogInvalid);
+        var bundle = ProtoJson.Parse(Encoding.UTF8.GetBytes(rekorBundleJson), "cosign Rekor bundle annotation", SigstoreFailureKind.TransparencyLogInvalid);
         var payload = bundle.RequiredObject("Payload");
         var body = payload.RequiredBytes("body");
-        var header = ProtoJson.Parse(body, "Rekor entry body", TrustErrorCodes.TransparencyLogInvalid);
+        var header = ProtoJson.Parse(body, "Rekor entry body", SigstoreFailureKind.TransparencyLogInvalid);
         byte[] logId;
         try
         {
@@ -86,7 +86,7 @@ internal static class LegacyAttestationBundle
         }
         catch (FormatException e)
         {
-            throw new SkillsOciException(TrustErrorCodes.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
+            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
         }
 
         writer.WriteStartObject();

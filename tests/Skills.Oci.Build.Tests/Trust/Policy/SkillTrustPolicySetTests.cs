@@ -93,7 +93,7 @@ public sealed class SkillTrustPolicySetTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SkillsOciException>(() => LoadAsync(new SkillTrustPolicyItem("ghcr.io/acme/*", metadata, project)));
 
-        Assert.Equal(TrustErrorCodes.TrustPolicyInvalid, error.Code);
+        Assert.Equal(ErrorCodes.TrustPolicyInvalid, error.Code);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Equal(project, error.Diagnostic.File);
         Assert.Equal(3, error.Diagnostic.Line);

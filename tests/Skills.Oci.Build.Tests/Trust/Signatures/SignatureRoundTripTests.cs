@@ -216,7 +216,7 @@ public sealed class SignatureRoundTripTests(RegistryFixture fixture)
     public void An_unknown_signature_format_is_a_coded_error()
     {
         var error = Assert.Throws<Skills.Oci.Build.Diagnostics.SkillsOciException>(() => SkillSigner.ParseFormats("bundle;notary"));
-        Assert.Equal(Skills.Oci.Build.Diagnostics.TrustErrorCodes.SignatureFormatsInvalid, error.Code);
+        Assert.Equal(Skills.Oci.Build.Diagnostics.ErrorCodes.SignatureFormatsInvalid, error.Code);
     }
 
     [Fact]

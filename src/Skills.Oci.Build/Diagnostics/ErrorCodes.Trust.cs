@@ -1,10 +1,11 @@
 namespace Skills.Oci.Build.Diagnostics;
 
 /// <summary>
-/// The 4xxx band: signatures, keys and trust. Kept apart from <see cref="ErrorCodes"/> so that the
-/// trust core can grow its codes without touching the file every other area edits.
+/// Codes of signatures, keys and trust (band 4xxx); each has a page in docs/errors/. SKOCI4001-4012
+/// are the Sigstore verification failures (mapped from the Sigstore library's failure kinds in Trust/SigstoreDiagnostics.cs), the rest
+/// are skill trust: policies, discovery, snapshots and VerifySkills.
 /// </summary>
-public static class TrustErrorCodes
+public static partial class ErrorCodes
 {
     /// <summary>A Sigstore bundle is malformed, of an unknown version, or lacks required material.</summary>
     public const string BundleInvalid = "SKOCI4001";
