@@ -2,8 +2,8 @@ namespace Skills.Oci.Build.Diagnostics;
 
 /// <summary>
 /// Codes of signatures, keys and trust (band 4xxx); each has a page in docs/errors/. SKOCI4001-4012
-/// are the Sigstore verification failures (mapped from the Sigstore library's failure kinds in Trust/SigstoreDiagnostics.cs), the rest
-/// are skill trust: policies, discovery, snapshots and VerifySkills.
+/// are Sigstore verification failures, mapped from the library's failure kinds in
+/// Trust/SigstoreDiagnostics.cs; the rest are skill trust: policies, discovery, snapshots, VerifySkills.
 /// </summary>
 public static partial class ErrorCodes
 {

@@ -1,6 +1,6 @@
 namespace Skills.Oci.Build.Sigstore.Cosign;
 
-/// <summary>The layer annotations of a cosign <c>.sig</c> manifest (cosign SIGNATURE_SPEC.md).</summary>
+/// <summary>The layer annotations of a cosign <c>.sig</c> manifest (cosign's specs/SIGNATURE_SPEC.md).</summary>
 public static class CosignSignatureAnnotations
 {
     public const string Signature = "dev.cosignproject.cosign/signature";

@@ -3,7 +3,7 @@ using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Trust.Signatures;
 
-/// <summary>The referrer manifest cosign writes for a Sigstore bundle (BUNDLE_SPEC.md), built from its parts.</summary>
+/// <summary>The referrer manifest cosign writes for a Sigstore bundle (cosign's specs/BUNDLE_SPEC.md), built from its parts.</summary>
 internal sealed record BundleReferrer(Descriptor Layer, byte[] Manifest, IReadOnlyDictionary<string, string> Annotations)
 {
     public const string ArtifactType = MediaTypes.SigstoreBundleV03;

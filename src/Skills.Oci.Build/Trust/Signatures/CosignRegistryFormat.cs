@@ -7,7 +7,7 @@ namespace Skills.Oci.Build.Trust.Signatures;
 /// <summary>
 /// The names cosign uses for signatures stored in an OCI registry: the Sigstore bundle referrer
 /// (cosign <c>specs/BUNDLE_SPEC.md</c>) and the legacy <c>.sig</c> / <c>.att</c> tags
-/// (<c>SIGNATURE_SPEC.md</c>). Kept in one place so that what we write and what we read agree.
+/// (cosign <c>specs/SIGNATURE_SPEC.md</c>). Kept in one place so that what we write and what we read agree.
 /// </summary>
 public static class CosignRegistryFormat
 {

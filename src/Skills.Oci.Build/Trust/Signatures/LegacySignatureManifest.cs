@@ -5,7 +5,7 @@ using Skills.Oci.Build.Sigstore.Cosign;
 namespace Skills.Oci.Build.Trust.Signatures;
 
 /// <summary>
-/// The parts of cosign's legacy <c>sha256-&lt;hex&gt;.sig</c> manifest (SIGNATURE_SPEC.md): one
+/// The parts of cosign's legacy <c>sha256-&lt;hex&gt;.sig</c> manifest (cosign's specs/SIGNATURE_SPEC.md): one
 /// simple-signing layer per signature, the signature in a layer annotation, and an OCI image config
 /// whose <c>rootfs.diff_ids</c> list the layers (cosign builds it as an image, layer by layer).
 /// </summary>
