@@ -84,7 +84,7 @@ public sealed class SimpleSigningVerifier
         var entries = 0;
         if (annotations.TryGetValue(CosignSignatureAnnotations.Bundle, out var bundleJson) && !string.IsNullOrWhiteSpace(bundleJson))
         {
-            var entry = ParseRekorBundle(bundleJson);
+            var entry = CosignRekorBundle.Parse(bundleJson);
             var material = new SignedMaterial(certificate?.Der, key, SHA256.HashData(payload.Span), signature, null);
             var integrated = TransparencyLogVerifier.Verify(entry, _verifier.Root, material)!.Value;
             _verifier.CheckNotInFuture(integrated);
@@ -105,37 +105,5 @@ public sealed class SimpleSigningVerifier
         }
 
         return VerificationResult.Succeeded(key.Fingerprint, issuer, subject, times, entries, null);
-    }
-
-    /// <summary>
-    /// cosign's Rekor bundle annotation: <c>{"SignedEntryTimestamp": base64, "Payload": {"body": base64,
-    /// "integratedTime": n, "logIndex": n, "logID": hex}}</c>.
-    /// </summary>
-    private static TransparencyLogEntry ParseRekorBundle(string json)
-    {
-        var bundle = ProtoJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), "cosign Rekor bundle annotation", SigstoreFailureKind.TransparencyLogInvalid);
-        var set = bundle.RequiredBytes("SignedEntryTimestamp");
-        var payload = bundle.RequiredObject("Payload");
-        var body = payload.RequiredBytes("body");
-        var logIdHex = payload.RequiredString("logID");
-        byte[] logId;
-        try
-        {
-            logId = Convert.FromHexString(logIdHex);
-        }
-        catch (FormatException e)
-        {
-            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
-        }
-
-        var header = ProtoJson.Parse(body, "Rekor entry body", SigstoreFailureKind.TransparencyLogInvalid);
-        var logIndex = payload.Required("logIndex").AsInt64();
-        var integratedTime = payload.Required("integratedTime").AsInt64();
-        if (logIndex < 0 || integratedTime < 0)
-        {
-            throw bundle.Error("logIndex and integratedTime must not be negative.");
-        }
-
-        return new TransparencyLogEntry(logIndex, logId, header.RequiredString("kind"), header.RequiredString("apiVersion"), integratedTime, set, null, body);
     }
 }

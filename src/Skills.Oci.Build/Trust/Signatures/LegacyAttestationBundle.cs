@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Skills.Oci.Build.Sigstore;
 using Skills.Oci.Build.Sigstore.Bundles;
@@ -75,34 +74,21 @@ internal static class LegacyAttestationBundle
     /// </summary>
     private static void WriteEntry(Utf8JsonWriter writer, string rekorBundleJson)
     {
-        var bundle = ProtoJson.Parse(Encoding.UTF8.GetBytes(rekorBundleJson), "cosign Rekor bundle annotation", SigstoreFailureKind.TransparencyLogInvalid);
-        var payload = bundle.RequiredObject("Payload");
-        var body = payload.RequiredBytes("body");
-        var header = ProtoJson.Parse(body, "Rekor entry body", SigstoreFailureKind.TransparencyLogInvalid);
-        byte[] logId;
-        try
-        {
-            logId = Convert.FromHexString(payload.RequiredString("logID"));
-        }
-        catch (FormatException e)
-        {
-            throw new SigstoreException(SigstoreFailureKind.TransparencyLogInvalid, "The cosign Rekor bundle's logID is not hex.", innerException: e);
-        }
-
+        var entry = CosignRekorBundle.Parse(rekorBundleJson);
         writer.WriteStartObject();
-        writer.WriteString("logIndex", payload.Required("logIndex").AsInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("logIndex", entry.LogIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteStartObject("logId");
-        writer.WriteBase64String("keyId", logId);
+        writer.WriteBase64String("keyId", entry.LogId);
         writer.WriteEndObject();
         writer.WriteStartObject("kindVersion");
-        writer.WriteString("kind", header.RequiredString("kind"));
-        writer.WriteString("version", header.RequiredString("apiVersion"));
+        writer.WriteString("kind", entry.Kind);
+        writer.WriteString("version", entry.KindVersion);
         writer.WriteEndObject();
-        writer.WriteString("integratedTime", payload.Required("integratedTime").AsInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("integratedTime", entry.IntegratedTime.ToString(System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteStartObject("inclusionPromise");
-        writer.WriteBase64String("signedEntryTimestamp", bundle.RequiredBytes("SignedEntryTimestamp"));
+        writer.WriteBase64String("signedEntryTimestamp", entry.SignedEntryTimestamp!);
         writer.WriteEndObject();
-        writer.WriteBase64String("canonicalizedBody", body);
+        writer.WriteBase64String("canonicalizedBody", entry.CanonicalizedBody);
         writer.WriteEndObject();
     }
 }
