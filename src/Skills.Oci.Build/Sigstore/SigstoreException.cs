@@ -45,7 +45,7 @@ public enum SigstoreFailureKind
 
 /// <summary>
 /// Sigstore material that cannot be read or does not verify. Verifiers turn it into a failed
-/// <see cref="Verification.VerificationResult"/>; readers of keys and roots let it propagate.
+/// verification result; readers of keys and roots let it propagate.
 /// </summary>
 public sealed class SigstoreException : Exception
 {
