@@ -17,7 +17,7 @@ if ((${#missing[@]})); then
 fi
 
 # The independent Sigstore verifier (npm @sigstore/verify) that checks what we sign.
-interop=tests/Skills.Oci.Build.Tests/Trust/Interop
+interop=tests/Skills.Oci.Build.Tests/Sigstore/Interop
 if command -v npm >/dev/null 2>&1 && [[ ! -d "$interop/node_modules/@sigstore/verify" ]]; then
   npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error
 fi

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Trust;
 
 namespace Skills.Oci.Build.Packaging;
 

@@ -1,8 +1,9 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Sigstore.TrustedRoots;
 using Skills.Oci.Build.Trust;
 using Skills.Oci.Build.Trust.Policy;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -55,7 +56,7 @@ public sealed class SkillTrustGate
         {
             if (_requireSignatures)
             {
-                throw new SkillsOciException(TrustErrorCodes.TrustPolicyRequired,
+                throw new SkillsOciException(ErrorCodes.TrustPolicyRequired,
                     $"SkillsRequireSignatures is true and no SkillTrustPolicy covers the skill '{name}' ({repository.RepositoryName}). Add a SkillTrustPolicy whose Include matches '{repository.RepositoryName}' with the Key or Issuer and Identity that sign it.",
                     _projectPath);
             }
@@ -77,7 +78,7 @@ public sealed class SkillTrustGate
             }
             else if (_network is null)
             {
-                return new SkillTrustOutcome(null, string.Empty, Diagnostic.Warning(TrustErrorCodes.SignatureSnapshotMissing,
+                return new SkillTrustOutcome(null, string.Empty, Diagnostic.Warning(ErrorCodes.SignatureSnapshotMissing,
                     $"The skill '{name}' ({display}) is covered by {policy} but no signature snapshot is cached, so it cannot be verified offline (design-time build); it was not installed. Run 'dotnet restore'.",
                     _projectPath));
             }
@@ -99,7 +100,7 @@ public sealed class SkillTrustGate
         {
             if (_requireSignatures)
             {
-                throw new SkillsOciException(TrustErrorCodes.TrustPolicyRequired,
+                throw new SkillsOciException(ErrorCodes.TrustPolicyRequired,
                     $"SkillsRequireSignatures is true and no SkillTrustPolicy covers the skill '{name}' ({repository.RepositoryName}). Add a SkillTrustPolicy whose Include matches it.",
                     _projectPath);
             }
@@ -112,7 +113,7 @@ public sealed class SkillTrustGate
 
         if (snapshot is null)
         {
-            throw new SkillsOciException(TrustErrorCodes.SignatureSnapshotMissing,
+            throw new SkillsOciException(ErrorCodes.SignatureSnapshotMissing,
                 $"The skill '{name}' ({display}) is covered by {policy} but no signature snapshot is in the cache, so it cannot be verified offline. Run 'dotnet restore' (with the registry reachable) to take one.",
                 _projectPath);
         }
@@ -167,11 +168,11 @@ public sealed class SkillTrustGate
     {
         try
         {
-            return await TrustedRoot.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            return await SigstoreDiagnostics.LoadTrustedRootAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SkillsOciException(TrustErrorCodes.TrustedRootInvalid, $"SkillsTrustedRoot '{path}' could not be read: {ex.Message}", _projectPath);
+            throw new SkillsOciException(ErrorCodes.TrustedRootInvalid, $"SkillsTrustedRoot '{path}' could not be read: {ex.Message}", _projectPath);
         }
     }
 }

@@ -44,7 +44,7 @@ public static class SkillVerifier
                 messages.Add(trust.Message);
                 if (entry.VerifiedBy is not null && trust.VerifiedBy is not null && entry.VerifiedBy != trust.VerifiedBy)
                 {
-                    diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SignerChanged,
+                    diagnostics.Add(Diagnostic.Error(ErrorCodes.SignerChanged,
                         $"The skill '{entry.Name}' is locked as verified by '{entry.VerifiedBy}', and the current policy verifies it as '{trust.VerifiedBy}'. Review the change; to record it, delete '.agents/skills/{entry.Name}' and run 'dotnet restore'.",
                         lockPath));
                 }
@@ -71,14 +71,14 @@ public static class SkillVerifier
         var folder = materializer.FullPath(entry.Path);
         if (!Directory.Exists(folder) || SkillsRootPath.IsLink(folder))
         {
-            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentUnverifiable,
+            diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillContentUnverifiable,
                 $"The skill '{entry.Name}' is locked but its folder '{folder}' is missing. Run 'dotnet restore'.", lockPath));
             return;
         }
 
         if (entry.ContentDigest is not { } expectedDigest)
         {
-            diagnostics.Add(Diagnostic.Warning(TrustErrorCodes.SkillContentUnverifiable,
+            diagnostics.Add(Diagnostic.Warning(ErrorCodes.SkillContentUnverifiable,
                 $"The lock records no contentDigest for the skill '{entry.Name}' (written by an older tool), so its folder cannot be compared. Delete '{folder}' and run 'dotnet restore' to record one.", lockPath));
             return;
         }
@@ -95,7 +95,7 @@ public static class SkillVerifier
         IReadOnlyList<SkillTreeDifference> differences = expected is null ? [] : actual.CompareTo(expected);
         if (differences.Count == 0)
         {
-            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentDrift,
+            diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillContentDrift,
                 $"The folder of the skill '{entry.Name}' differs from the content it was installed from ({expectedDigest}, now {actual.Digest}){(expected is null ? "; its layer is not cached, so the changed files cannot be named" : string.Empty)}. {fix}",
                 folder));
             return;
@@ -103,7 +103,7 @@ public static class SkillVerifier
 
         foreach (var difference in differences)
         {
-            diagnostics.Add(Diagnostic.Error(TrustErrorCodes.SkillContentDrift,
+            diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillContentDrift,
                 $"The skill '{entry.Name}' differs from the content it was installed from: {difference.Change.ToString().ToLowerInvariant()} '{difference.Path}'. {fix}",
                 Path.Combine(folder, difference.Path.Replace('/', Path.DirectorySeparatorChar))));
         }

@@ -3,8 +3,8 @@ using Microsoft.Build.Utilities;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Packaging;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Trust;
 
 namespace Skills.Oci.Build.Tasks;
 
@@ -75,15 +75,15 @@ public sealed class PushSkill : SkillsOciTask
             (signatures is null ? ")" : $"; signed by {signatures.Signer})"));
     }
 
-    private async Task<Skills.Oci.Build.Trust.Keys.SigningKey> LoadKeyAsync(string path, CancellationToken cancellationToken)
+    private async Task<Skills.Oci.Build.Sigstore.Keys.SigningKey> LoadKeyAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
-            throw new SkillsOciException(TrustErrorCodes.KeyInvalid,
+            throw new SkillsOciException(ErrorCodes.KeyInvalid,
                 $"SkillSigningKey names '{path}', which does not exist. Point it at a PEM private key (PKCS#8, or a cosign key with its password in {SigningPasswordVariable}).",
                 ProjectFile);
         }
 
-        return await Skills.Oci.Build.Trust.Keys.SigningKey.FromPemFileAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
+        return await SigstoreDiagnostics.LoadSigningKeyAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -60,7 +60,7 @@ public sealed class OfflineTrustTests
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { AccessLog = true });
         using var publisher = new RegistrySkillPublisher(registry, "trust-offline");
         await publisher.PublishAsync("pdf", "1.0.0", ("notes.md", "cached"));
-        using var key = Skills.Oci.Build.Trust.Keys.SigningKey.Generate(Skills.Oci.Build.Trust.Keys.KeyAlgorithm.EcdsaP256);
+        using var key = Skills.Oci.Build.Sigstore.Keys.SigningKey.Generate(Skills.Oci.Build.Sigstore.Keys.KeyAlgorithm.EcdsaP256);
         await TrustTests.SignAsync(registry, publisher, "pdf", "1.0.0", key);
         using var repo = await ConsumerWorkspace.CreateAsync();
         TrustTests.WriteKey(repo, "skills.pub", key);

@@ -2,7 +2,7 @@ using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
-using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Sigstore.Keys;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

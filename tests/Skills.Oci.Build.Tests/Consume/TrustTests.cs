@@ -3,9 +3,11 @@ using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
-using Skills.Oci.Build.Trust.Signing;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Signing;
+using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Policy;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Consume;
 
@@ -78,7 +80,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var drift = await cli.RunAsync("msbuild", "-t:VerifySkills");
 
         Assert.False(drift.Succeeded, drift.ToString());
-        Assert.Equal([TrustErrorCodes.SkillContentDrift], drift.ErrorCodes());
+        Assert.Equal([ErrorCodes.SkillContentDrift], drift.ErrorCodes());
         Assert.Contains("modified 'notes.md'", drift.Output, StringComparison.Ordinal);
         Assert.Contains("added 'extra.md'", drift.Output, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(".agents", "skills", "pdf", "extra.md"), drift.Output, StringComparison.Ordinal);
@@ -98,10 +100,10 @@ public sealed class TrustTests(RegistryFixture fixture)
         using var repo = await ConsumerWorkspace.CreateAsync();
         var expected = failure switch
         {
-            "wrong-key" => TrustErrorCodes.SignerMismatch,
-            "unsigned" => TrustErrorCodes.SignatureMissing,
-            "other-digest" => TrustErrorCodes.ArtifactMismatch,
-            _ => TrustErrorCodes.TrustPolicyRequired,
+            "wrong-key" => ErrorCodes.SignerMismatch,
+            "unsigned" => ErrorCodes.SignatureMissing,
+            "other-digest" => ErrorCodes.ArtifactMismatch,
+            _ => ErrorCodes.TrustPolicyRequired,
         };
         await SignAsync(fixture.Registry, publisher, "lint", "1.0.0", trusted);
         string extra;
@@ -161,7 +163,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var result = await repo.Cli().RunAsync("restore");
 
         Assert.False(result.Succeeded, result.ToString());
-        Assert.Equal([TrustErrorCodes.TrustPolicyInvalid], result.ErrorCodes());
+        Assert.Equal([ErrorCodes.TrustPolicyInvalid], result.ErrorCodes());
         Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(repo.LockPath));
     }
@@ -177,7 +179,7 @@ public sealed class TrustTests(RegistryFixture fixture)
         var result = await repo.Cli().RunAsync("restore");
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal([TrustErrorCodes.PolicyDroppedByWildcard], result.WarningCodes().Distinct());
+        Assert.Equal([ErrorCodes.PolicyDroppedByWildcard], result.WarningCodes().Distinct());
         Assert.Contains("App.csproj(", result.Output, StringComparison.Ordinal);
         Assert.Contains("ghcr.io/acme/skills/%2A", result.Output, StringComparison.Ordinal);
     }

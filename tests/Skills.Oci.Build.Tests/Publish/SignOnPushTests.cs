@@ -2,9 +2,11 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.TrustedRoots;
+using Skills.Oci.Build.Sigstore.Verification;
 using Skills.Oci.Build.Trust;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Publish;
 
@@ -41,7 +43,7 @@ public sealed class SignOnPushTests(RegistryFixture fixture)
             .RunAsync("pack", "/t:PushSkill");
 
         // A wrong password fails before anything is pushed.
-        Assert.Equal([TrustErrorCodes.KeyDecryptionFailed], wrongPassword.ErrorCodes());
+        Assert.Equal([ErrorCodes.KeyDecryptionFailed], wrongPassword.ErrorCodes());
         Assert.True(pushed.Succeeded, pushed.ToString());
         Assert.True(again.Succeeded, again.ToString());
         Assert.Contains($"signed by key:{key.PublicKey.Fingerprint}", pushed.Output, StringComparison.Ordinal);

@@ -1,10 +1,10 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Signing;
 using Skills.Oci.Build.Trust.Policy;
-using Skills.Oci.Build.Trust.Registry;
-using Skills.Oci.Build.Trust.Signing;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Tests.Restore;
 
@@ -83,7 +83,7 @@ public sealed class TrustedRestoreTests : IDisposable
         var offline = await RestoreAsync(source, WithPolicy(offline: true));
 
         Assert.True(offline.Succeeded);
-        Assert.Equal([TrustErrorCodes.SignatureSnapshotMissing], offline.Diagnostics.Select(d => d.Code));
+        Assert.Equal([ErrorCodes.SignatureSnapshotMissing], offline.Diagnostics.Select(d => d.Code));
         Assert.Equal(DiagnosticSeverity.Warning, offline.Diagnostics[0].Severity);
         Assert.False(Directory.Exists(_ws.SkillFolder("pdf")));
     }
@@ -111,7 +111,7 @@ public sealed class TrustedRestoreTests : IDisposable
         var failed = await RestoreAsync(source, options);
 
         Assert.False(failed.Succeeded);
-        Assert.Equal([TrustErrorCodes.SignerMismatch], failed.Diagnostics.Select(d => d.Code));
+        Assert.Equal([ErrorCodes.SignerMismatch], failed.Diagnostics.Select(d => d.Code));
         Assert.Equal(before, _ws.Snapshot());
     }
 
@@ -139,7 +139,7 @@ public sealed class TrustedRestoreTests : IDisposable
         var drift = await SkillVerifier.VerifyAsync(request, options, CancellationToken.None);
 
         Assert.False(drift.Succeeded);
-        Assert.Equal([TrustErrorCodes.SignerMismatch, TrustErrorCodes.SkillContentDrift, TrustErrorCodes.SkillContentDrift], drift.Diagnostics.Select(d => d.Code));
+        Assert.Equal([ErrorCodes.SignerMismatch, ErrorCodes.SkillContentDrift, ErrorCodes.SkillContentDrift], drift.Diagnostics.Select(d => d.Code));
         Assert.Contains("modified 'SKILL.md'", drift.Diagnostics[1].Message, StringComparison.Ordinal);
         Assert.Contains("removed 'notes.md'", drift.Diagnostics[2].Message, StringComparison.Ordinal);
         Assert.Equal(Path.Combine(_ws.SkillFolder("pdf"), "notes.md"), drift.Diagnostics[2].File);

@@ -2,8 +2,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Trust.Keys;
-using Skills.Oci.Build.Trust.Registry;
+using Skills.Oci.Build.Sigstore;
+using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Verification;
 
 namespace Skills.Oci.Build.Trust.Policy;
 
@@ -184,9 +185,9 @@ public sealed class SkillTrustPolicySet
             {
                 policy = VerificationPolicy.ForKey(await VerificationKey.FromPemFileAsync(full, cancellationToken).ConfigureAwait(false));
             }
-            catch (SkillsOciException ex)
+            catch (SigstoreException ex)
             {
-                throw Invalid(item, $"its Key file '{full}' is not a usable PEM public key ({ex.Code}: {ex.Message})");
+                throw Invalid(item, $"its Key file '{full}' is not a usable PEM public key ({SigstoreDiagnostics.CodeOf(ex.Kind)}: {ex.Message})");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -250,7 +251,7 @@ public sealed class SkillTrustPolicySet
     private static SkillsOciException Invalid(SkillTrustPolicyItem item, string why)
     {
         var (file, line, column) = Locate(item);
-        return new SkillsOciException(Diagnostic.Error(TrustErrorCodes.TrustPolicyInvalid,
+        return new SkillsOciException(Diagnostic.Error(ErrorCodes.TrustPolicyInvalid,
             $"The SkillTrustPolicy '{item.Include}' is invalid: {why}.", file, line, column));
     }
 

@@ -41,7 +41,7 @@ public static class WildcardPolicyScanner
                         continue;
                     }
 
-                    diagnostics.Add(Diagnostic.Warning(TrustErrorCodes.PolicyDroppedByWildcard,
+                    diagnostics.Add(Diagnostic.Warning(ErrorCodes.PolicyDroppedByWildcard,
                         $"The SkillTrustPolicy Include '{include}' contains '*', which MSBuild expands as a file wildcard; no file matched, so this policy does not exist and protects nothing. Write '*' as '%2A': Include=\"{include.Replace("*", "%2A", StringComparison.Ordinal)}\".",
                         file, lineInfo.LineNumber, lineInfo.LinePosition));
                 }

@@ -1,6 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Tests.Infrastructure;
-using Skills.Oci.Build.Trust.Keys;
+using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust.Policy;
@@ -93,7 +93,7 @@ public sealed class SkillTrustPolicySetTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SkillsOciException>(() => LoadAsync(new SkillTrustPolicyItem("ghcr.io/acme/*", metadata, project)));
 
-        Assert.Equal(TrustErrorCodes.TrustPolicyInvalid, error.Code);
+        Assert.Equal(ErrorCodes.TrustPolicyInvalid, error.Code);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Equal(project, error.Diagnostic.File);
         Assert.Equal(3, error.Diagnostic.Line);

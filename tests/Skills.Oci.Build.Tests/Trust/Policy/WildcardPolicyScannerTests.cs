@@ -27,7 +27,7 @@ public sealed class WildcardPolicyScannerTests : IDisposable
         var diagnostics = WildcardPolicyScanner.Scan([project, _temp.File("absent.props"), ""], ["docker.io/salaboy/*", "localhost:5000/x/*", "ghcr.io/exact/skill"]);
 
         var warning = Assert.Single(diagnostics);
-        Assert.Equal(TrustErrorCodes.PolicyDroppedByWildcard, warning.Code);
+        Assert.Equal(ErrorCodes.PolicyDroppedByWildcard, warning.Code);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Equal(project, warning.File);
         Assert.Equal(3, warning.Line);
