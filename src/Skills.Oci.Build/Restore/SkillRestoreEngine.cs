@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust.Policy;
 

@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Hashing;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
@@ -217,9 +218,9 @@ public sealed class SkillArchiveWriterTests : IDisposable
         Assert.Contains(diagnostics, d => d.Code == ErrorCodes.EntryPathTooLong && d.File!.EndsWith("notes.txt", StringComparison.Ordinal));
 
         var content = SkillContent.Create(SkillName.Parse("pdf"), folder, SkillArchiveReader.FilesUnder(folder), OciLimits.Default, diagnostics)!;
-        var tooSmallLayer = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content, Stream.Null, OciLimits.Default with { MaxLayerBytes = 50 }, CancellationToken.None));
+        var tooSmallLayer = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content.Name, content.Entries, Stream.Null, OciLimits.Default with { MaxLayerBytes = 50 }, CancellationToken.None));
         Assert.Equal(ErrorCodes.LayerTooLarge, tooSmallLayer.Code);
-        var tooLargeTar = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content, Stream.Null, OciLimits.Default with { MaxUncompressedBytes = 2048 }, CancellationToken.None));
+        var tooLargeTar = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content.Name, content.Entries, Stream.Null, OciLimits.Default with { MaxUncompressedBytes = 2048 }, CancellationToken.None));
         Assert.Equal(ErrorCodes.UncompressedContentTooLarge, tooLargeTar.Code);
     }
 }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 
