@@ -207,31 +207,3 @@ public sealed class SkillContent
         _ => "special file",
     };
 }
-
-/// <summary>Orders strings by their UTF-8 bytes (which differs from UTF-16 ordinal order above U+D7FF).</summary>
-public sealed class Utf8OrdinalComparer : IComparer<string>
-{
-    public static Utf8OrdinalComparer Instance { get; } = new();
-
-    public int Compare(string? x, string? y)
-    {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null)
-        {
-            return -1;
-        }
-
-        if (y is null)
-        {
-            return 1;
-        }
-
-        var a = Encoding.UTF8.GetBytes(x);
-        var b = Encoding.UTF8.GetBytes(y);
-        return a.AsSpan().SequenceCompareTo(b);
-    }
-}
