@@ -489,7 +489,7 @@ public sealed class RegistryClient : IDisposable
                 AbsoluteUri = WithDigest(location, descriptor.Digest),
                 Operation = RegistryOperation.Push,
                 Retryable = false,
-                Content = () => StreamBody(new BoundedReadStream(source, descriptor.Size), descriptor.Size),
+                Content = () => StreamBody(new IO.BoundedReadStream(source, descriptor.Size), descriptor.Size),
             },
             cancellationToken).ConfigureAwait(false);
         await EnsureStatusAsync(response, HttpStatusCode.Created, repository, $"upload the blob {descriptor.Digest}", cancellationToken).ConfigureAwait(false);
@@ -511,7 +511,7 @@ public sealed class RegistryClient : IDisposable
                     Retryable = false,
                     Content = () =>
                     {
-                        var body = StreamBody(new BoundedReadStream(source, length), length);
+                        var body = StreamBody(new IO.BoundedReadStream(source, length), length);
                         // Added without validation: some registries reject the typed "bytes" form.
                         body.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{end}");
                         return body;

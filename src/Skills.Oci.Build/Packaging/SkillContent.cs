@@ -1,6 +1,7 @@
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Packaging;
@@ -19,20 +20,15 @@ namespace Skills.Oci.Build.Packaging;
 /// </param>
 public sealed record SkillFileItem(string FullPath, bool? Executable = null, string? ArchivePath = null);
 
-/// <summary>An entry of the archive below the root folder <c>&lt;name&gt;/</c>.</summary>
-/// <param name="RelativePath"><c>/</c>-joined path relative to the skill root, without a trailing <c>/</c>.</param>
-public sealed record SkillContentEntry(string RelativePath, bool IsDirectory, string? SourcePath, bool Executable, long Length);
-
 /// <summary>
 /// The checked, ordered content of a skill archive: every <c>SkillFile</c> plus the folders that hold
-/// them, sorted by the ordinal UTF-8 bytes of the <c>/</c>-joined path (artifact-format.md §7.2) so that
-/// a folder precedes its contents and the order never depends on the OS or the file system. Links,
-/// hard links and special files are refused here, before a byte is written.
+/// them, sorted by the ordinal UTF-8 bytes of the <c>/</c>-joined path so that a folder precedes its
+/// contents and the order never depends on the OS or the file system. Paths follow
+/// <see cref="SkillArchivePath"/>, the rule extraction applies; links, hard links and special files
+/// are refused here, before a byte is written.
 /// </summary>
 public sealed class SkillContent
 {
-    private const long TarBlock = 512;
-
     private SkillContent(SkillName name, IReadOnlyList<SkillContentEntry> entries)
     {
         Name = name;
@@ -79,9 +75,9 @@ public sealed class SkillContent
                 continue;
             }
 
-            if (FindPathProblem(relative) is { } problem)
+            if (SkillArchivePath.FindProblem(relative, ArchivePathRules.Writing, out _) is { } problem)
             {
-                diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillFilePathInvalid, $"The SkillFile '{fullPath}' would be packed as '{relative}', which {problem} Rename the file (or fix its Link metadata).", fullPath));
+                diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillFilePathInvalid, $"The SkillFile '{fullPath}' would be packed as '{relative}', which {problem}; readers refuse such paths. Rename the file (or fix its Link metadata).", fullPath));
                 continue;
             }
 
@@ -136,10 +132,6 @@ public sealed class SkillContent
         CheckLimits(name, ordered, limits, root, diagnostics);
         return diagnostics.Count > errorsBefore ? null : new SkillContent(name, ordered);
     }
-
-    /// <summary>A lower bound of the tar stream length (headers, padded data, end blocks), to fail before packing.</summary>
-    public long EstimatedTarLength() =>
-        TarBlock + Entries.Sum(e => TarBlock + ((e.Length + TarBlock - 1) / TarBlock * TarBlock)) + (2 * TarBlock);
 
     private static void CheckLimits(SkillName name, List<SkillContentEntry> entries, OciLimits limits, string root, ICollection<Diagnostic> diagnostics)
     {
@@ -206,34 +198,6 @@ public sealed class SkillContent
         return true;
     }
 
-    private static string? FindPathProblem(string relative)
-    {
-        if (relative.Length == 0 || relative == ".")
-        {
-            return "is empty.";
-        }
-
-        if (relative.Contains('\\', StringComparison.Ordinal) || relative.Contains('\0', StringComparison.Ordinal))
-        {
-            return "contains a backslash or NUL character, which readers refuse.";
-        }
-
-        if (relative.StartsWith('/') || (relative.Length >= 2 && relative[1] == ':'))
-        {
-            return "is absolute.";
-        }
-
-        foreach (var segment in relative.Split('/'))
-        {
-            if (segment is "" or "." or "..")
-            {
-                return "has an empty, '.' or '..' segment.";
-            }
-        }
-
-        return null;
-    }
-
     private static string Describe(FileNodeKind kind) => kind switch
     {
         FileNodeKind.CharacterDevice => "character device",
@@ -242,32 +206,4 @@ public sealed class SkillContent
         FileNodeKind.Socket => "socket",
         _ => "special file",
     };
-}
-
-/// <summary>Orders strings by their UTF-8 bytes (which differs from UTF-16 ordinal order above U+D7FF).</summary>
-public sealed class Utf8OrdinalComparer : IComparer<string>
-{
-    public static Utf8OrdinalComparer Instance { get; } = new();
-
-    public int Compare(string? x, string? y)
-    {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null)
-        {
-            return -1;
-        }
-
-        if (y is null)
-        {
-            return 1;
-        }
-
-        var a = Encoding.UTF8.GetBytes(x);
-        var b = Encoding.UTF8.GetBytes(y);
-        return a.AsSpan().SequenceCompareTo(b);
-    }
 }

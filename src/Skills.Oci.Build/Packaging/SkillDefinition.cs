@@ -1,3 +1,5 @@
+using Skills.Oci.Build.Format;
+
 namespace Skills.Oci.Build.Packaging;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Packaging;
@@ -77,7 +78,7 @@ public sealed record SkillPackOutcome(SkillPackResult? Result, IReadOnlyList<Dia
 
 /// <summary>
 /// Turns a skill folder into an OCI image layout: validates SKILL.md and Version, writes the layer,
-/// config and manifest (artifact-format.md §3–§7), and lists the manifest in index.json under the
+/// config and manifest in the skill artifact format (Format/, docs/format.md), and lists the manifest in index.json under the
 /// Version. The layout is built in a temporary folder beside the destination and swapped in whole,
 /// so a failed pack leaves the previous output (or nothing), never a half-written layout.
 /// </summary>
@@ -152,7 +153,7 @@ public sealed class SkillPackager
         var destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.LayoutDirectory));
         var parent = Path.GetDirectoryName(destination)!;
         Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        var temp = TempName.Beside(destination);
         try
         {
             var layout = new OciImageLayout(temp);
@@ -162,7 +163,7 @@ public sealed class SkillPackager
             SkillArchive archive;
             await using (var file = new FileStream(layerFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                archive = await SkillArchiveWriter.WriteAsync(content, file, request.Limits, cancellationToken).ConfigureAwait(false);
+                archive = await SkillArchiveWriter.WriteAsync(content.Name, content.Entries, file, request.Limits, cancellationToken).ConfigureAwait(false);
             }
 
             layout.AdoptBlobFile(layerFile, archive.Digest);
@@ -174,11 +175,20 @@ public sealed class SkillPackager
                 Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [AnnotationKeys.Title] = skill.Name.Value + ".tar.gz" },
             };
 
-            var configBytes = SkillConfig.Write(skill, version);
+            var configBytes = new SkillConfig
+            {
+                Name = skill.Name,
+                Version = version.Text,
+                Description = skill.Description,
+                License = skill.License,
+                Compatibility = skill.Compatibility,
+                AllowedTools = skill.AllowedTools,
+                Metadata = skill.Metadata,
+            }.Write();
             CheckSize("config", configBytes.Length, request.Limits.MaxConfigBytes, "SkillsOciMaxConfigBytes");
             var config = await layout.WriteBlobAsync(MediaTypes.SkillConfig, configBytes, cancellationToken).ConfigureAwait(false);
 
-            var manifestBytes = OciJsonWriter.WriteManifest(config, [layer], MediaTypes.SkillArtifact, annotations: Annotations(request, skill, version, created));
+            var manifestBytes = SkillManifest.Write(config, layer, Annotations(request, skill, version, created));
             CheckSize("manifest", manifestBytes.Length, request.Limits.MaxManifestBytes, "SkillsOciMaxManifestBytes");
             var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, manifestBytes, cancellationToken).ConfigureAwait(false);
             manifest = manifest with { ArtifactType = MediaTypes.SkillArtifact };
@@ -272,7 +282,7 @@ public sealed class SkillPackager
 
         // Move the previous output aside first, so the destination always holds a complete layout
         // (the old one or the new one) and no stale blob survives a re-pack.
-        var old = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.old");
+        var old = TempName.Beside(destination, "old");
         Directory.Move(destination, old);
         try
         {

@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using YamlDotNet.RepresentationModel;
 
 namespace Skills.Oci.Build.Packaging;
@@ -10,7 +11,7 @@ public sealed record SkillValidationResult(SkillDefinition? Skill, IReadOnlyList
 }
 
 /// <summary>
-/// Applies the Agent Skills rules (artifact-format.md §2) to a skill folder's SKILL.md. Every problem
+/// Applies the Agent Skills frontmatter rules to a skill folder's SKILL.md before it is packed. Every problem
 /// is reported, not only the first, each with the SKILL.md line to change and what to do.
 /// </summary>
 public static class SkillValidator

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;
@@ -58,7 +59,7 @@ internal sealed class LockFileReader(byte[] bytes, string path)
         }
 
         var name = RequiredString(element, "name", at);
-        if (!SkillArtifactReader.IsSafeSkillName(name))
+        if (!SkillName.TryParse(name, SkillNameInput.Stored, out _))
         {
             throw Invalid($"'{name}' is not a valid skill name", $"{at}.name");
         }

@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;
@@ -6,7 +7,7 @@ namespace Skills.Oci.Build.Restore;
 /// <summary>A skill artifact whose manifest and config have been fetched, verified and checked.</summary>
 public sealed record SkillArtifact(ImageReference Repository, Descriptor ManifestDescriptor, byte[] ManifestBytes, SkillManifest Skill, byte[] ConfigBytes, SkillConfig Config)
 {
-    public string Name => Config.Name;
+    public string Name => Config.Name.Value;
 
     public Digest Digest => ManifestDescriptor.Digest;
 }

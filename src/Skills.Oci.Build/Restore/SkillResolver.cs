@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;

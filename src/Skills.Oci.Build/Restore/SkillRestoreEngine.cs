@@ -1,5 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust.Policy;
 

@@ -1,6 +1,8 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust.Policy;
+using Skills.Oci.Build.FileSystem;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -128,7 +130,7 @@ public static class SkillVerifier
             return null;
         }
 
-        var parent = Path.Combine(Path.GetTempPath(), "skills-oci-verify-" + Guid.NewGuid().ToString("N"));
+        var parent = Path.Combine(Path.GetTempPath(), "skills-oci-verify-" + TempName.NewId());
         Directory.CreateDirectory(parent);
         try
         {
@@ -142,7 +144,7 @@ public static class SkillVerifier
         }
         finally
         {
-            SkillArchiveExtractor.DeleteTree(parent);
+            DirectoryTree.Delete(parent);
         }
     }
 }

@@ -6,8 +6,8 @@ using Skills.Oci.Build.Tests.Infrastructure;
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>
-/// A skill project in a temp folder outside the repository that imports the SDK by path ("tier (a)",
-/// msbuild-integration.md §11) with the task assembly pointed at this build, run with real child
+/// A skill project in a temp folder outside the repository that imports the SDK by path (no package
+/// feed needed) with the task assembly pointed at this build, run with real child
 /// `dotnet` processes. Restore needs no package, so NUGET_PACKAGES is an empty folder of the test
 /// (also proving that nothing is downloaded).
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
@@ -25,7 +26,7 @@ internal static class SkillArchiveReader
         var content = SkillContent.Create(SkillName.Parse(name), folder, files ?? FilesUnder(folder), limits ?? OciLimits.Default, diagnostics);
         Assert.True(content is not null, string.Join(" | ", diagnostics));
         using var output = new MemoryStream();
-        var archive = await SkillArchiveWriter.WriteAsync(content, output, limits ?? OciLimits.Default, CancellationToken.None);
+        var archive = await SkillArchiveWriter.WriteAsync(content.Name, content.Entries, output, limits ?? OciLimits.Default, CancellationToken.None);
         return new Packed(output.ToArray(), archive);
     }
 

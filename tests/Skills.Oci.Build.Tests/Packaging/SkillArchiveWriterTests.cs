@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Hashing;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
@@ -10,7 +11,7 @@ using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
-/// <summary>The content layer is reproducible byte for byte (artifact-format.md §7.2, conformance 16–18, 82, 83).</summary>
+/// <summary>The content layer is reproducible byte for byte: same files, same bytes, whatever the times, modes, order or OS.</summary>
 public sealed class SkillArchiveWriterTests : IDisposable
 {
     private const UnixFileMode Mode0755 = (UnixFileMode)0b111_101_101;
@@ -57,7 +58,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     private static bool? ScriptsExecutable(string relative) => relative.StartsWith("scripts/", StringComparison.Ordinal) ? true : null;
 
     [Fact]
-    public async Task Case16_packing_the_same_folder_twice_gives_identical_bytes()
+    public async Task Packing_the_same_folder_twice_gives_identical_bytes()
     {
         WriteSample("pdf");
         var first = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
@@ -69,7 +70,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Case17_18_copies_with_other_mtimes_modes_and_creation_order_give_the_same_digest()
+    public async Task Copies_with_other_mtimes_modes_and_creation_order_give_the_same_digest()
     {
         WriteSample("a/pdf", mtime: new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
         WriteSample("b/pdf", reverseOrder: true, restrictiveModes: true, mtime: new DateTime(2025, 12, 31, 23, 59, 59, DateTimeKind.Utc));
@@ -79,7 +80,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Case18_every_header_field_is_normalised()
+    public async Task Every_header_field_is_normalised()
     {
         WriteSample("pdf", restrictiveModes: true);
         var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"), SkillArchiveReader.FilesUnder(_temp.PathOf("pdf"), OperatingSystem.IsWindows() ? ScriptsExecutable : null));
@@ -156,7 +157,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Case83_a_300_byte_path_is_a_gnu_long_name_entry_and_reads_back()
+    public async Task A_300_byte_path_is_a_gnu_long_name_entry_and_reads_back()
     {
         _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
         var relative = "references/" + new string('a', 120) + "/" + new string('b', 120) + "/" + new string('c', 44) + ".md";
@@ -176,7 +177,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Case82_no_pax_header_is_ever_written()
+    public async Task No_pax_header_is_ever_written()
     {
         _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
         _temp.Write("pdf/" + new string('n', 200) + ".md", "x");
@@ -217,9 +218,9 @@ public sealed class SkillArchiveWriterTests : IDisposable
         Assert.Contains(diagnostics, d => d.Code == ErrorCodes.EntryPathTooLong && d.File!.EndsWith("notes.txt", StringComparison.Ordinal));
 
         var content = SkillContent.Create(SkillName.Parse("pdf"), folder, SkillArchiveReader.FilesUnder(folder), OciLimits.Default, diagnostics)!;
-        var tooSmallLayer = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content, Stream.Null, OciLimits.Default with { MaxLayerBytes = 50 }, CancellationToken.None));
+        var tooSmallLayer = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content.Name, content.Entries, Stream.Null, OciLimits.Default with { MaxLayerBytes = 50 }, CancellationToken.None));
         Assert.Equal(ErrorCodes.LayerTooLarge, tooSmallLayer.Code);
-        var tooLargeTar = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content, Stream.Null, OciLimits.Default with { MaxUncompressedBytes = 2048 }, CancellationToken.None));
+        var tooLargeTar = await Assert.ThrowsAsync<SkillsOciException>(() => SkillArchiveWriter.WriteAsync(content.Name, content.Entries, Stream.Null, OciLimits.Default with { MaxUncompressedBytes = 2048 }, CancellationToken.None));
         Assert.Equal(ErrorCodes.UncompressedContentTooLarge, tooLargeTar.Code);
     }
 }

@@ -1,10 +1,11 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
-/// <summary>Links and special files are refused, never followed (conformance 19, 20; artifact-format.md §7.2).</summary>
+/// <summary>Links, special files and paths extraction would refuse are not packed; links are never followed.</summary>
 public sealed class SkillContentRefusalTests : IDisposable
 {
     private readonly PackagingTempFolder _temp = new();
@@ -21,7 +22,7 @@ public sealed class SkillContentRefusalTests : IDisposable
     }
 
     [Fact]
-    public void Case19_a_symlinked_file_is_refused_naming_it()
+    public void A_symlinked_file_is_refused_naming_it()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         File.CreateSymbolicLink(_temp.PathOf("pdf/ref.md"), "../../etc/hosts");
@@ -89,7 +90,7 @@ public sealed class SkillContentRefusalTests : IDisposable
     }
 
     [Fact]
-    public async Task Case20_a_project_folder_reached_through_a_symlink_packs_the_real_content()
+    public async Task A_project_folder_reached_through_a_symlink_packs_the_real_content()
     {
         _temp.WriteSkill("real/pdf", "name: pdf", "description: x");
         _temp.Write("real/pdf/scripts/run.sh", "echo");
@@ -99,7 +100,7 @@ public sealed class SkillContentRefusalTests : IDisposable
     }
 
     [Fact]
-    public void Case20_content_without_SKILL_md_is_an_error_not_an_empty_archive()
+    public void Content_without_SKILL_md_is_an_error_not_an_empty_archive()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var error = Assert.Single(Check("pdf", []));
@@ -119,6 +120,20 @@ public sealed class SkillContentRefusalTests : IDisposable
         Assert.Contains(errors, e => e.Code == ErrorCodes.SkillFilePathInvalid && e.Message.Contains("'..'", StringComparison.Ordinal));
 
         Assert.Empty(Check("pdf", [new(_temp.PathOf("pdf/SKILL.md")), new(outside, ArchivePath: "LICENSE")]));
+    }
+
+    [Theory]
+    [InlineData("notes:draft.md")]
+    [InlineData("a\tb.md")]
+    [InlineData("./a.md")]
+    public void A_path_that_extraction_would_refuse_is_not_packed(string archivePath)
+    {
+        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        var note = _temp.Write("pdf/note.md", "x");
+
+        var error = Assert.Single(Check("pdf", [new(_temp.PathOf("pdf/SKILL.md")), new(note, ArchivePath: archivePath)]));
+
+        Assert.Equal(ErrorCodes.SkillFilePathInvalid, error.Code);
     }
 
     [Fact]

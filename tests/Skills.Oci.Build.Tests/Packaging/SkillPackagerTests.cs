@@ -6,7 +6,7 @@ using Skills.Oci.Build.Packaging;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
-/// <summary>The pack output: config, manifest and image layout bytes (artifact-format.md §3–§6, §12; conformance 1, 15, 16, 21, 85).</summary>
+/// <summary>The pack output: config, manifest and image layout bytes, reproducible and checked before anything is written.</summary>
 public sealed class SkillPackagerTests : IDisposable
 {
     private const string Epoch = "1775117469"; // 2026-04-02T08:11:09Z
@@ -35,7 +35,7 @@ public sealed class SkillPackagerTests : IDisposable
         File.ReadAllBytes(new OciImageLayout(result.LayoutDirectory).BlobPath(descriptor.Digest));
 
     [Fact]
-    public async Task Case01_config_manifest_and_layout_are_exactly_as_specified()
+    public async Task Config_manifest_and_layout_are_exactly_as_specified()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var result = await PackOkAsync(Request("pdf"));
@@ -93,7 +93,7 @@ public sealed class SkillPackagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Case16_with_SOURCE_DATE_EPOCH_two_packs_give_the_same_manifest_digest()
+    public async Task With_SOURCE_DATE_EPOCH_two_packs_give_the_same_manifest_digest()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var first = await PackOkAsync(Request("pdf"));
@@ -104,7 +104,7 @@ public sealed class SkillPackagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Case16_without_SOURCE_DATE_EPOCH_only_created_differs()
+    public async Task Without_SOURCE_DATE_EPOCH_only_created_differs()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var clock = new SteppingClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero));
@@ -123,7 +123,7 @@ public sealed class SkillPackagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Case21_Version_latest_is_a_coded_error_and_nothing_is_written()
+    public async Task Version_latest_is_a_coded_error_and_nothing_is_written()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var outcome = await new SkillPackager().PackAsync(Request("pdf", version: "latest"), CancellationToken.None);
@@ -134,7 +134,7 @@ public sealed class SkillPackagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Case21_top_level_version_warns_and_the_project_Version_is_used()
+    public async Task Top_level_version_warns_and_the_project_Version_is_used()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x", "version: 1.2.0");
         var outcome = await new SkillPackager().PackAsync(Request("pdf", version: "1.0.0"), CancellationToken.None);
@@ -146,7 +146,7 @@ public sealed class SkillPackagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Case85_build_metadata_packs_but_is_refused_as_a_registry_tag()
+    public async Task Build_metadata_packs_but_is_refused_as_a_registry_tag()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x");
         var result = await PackOkAsync(Request("pdf", version: "1.2.0+build.5"));

@@ -8,7 +8,7 @@ using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
-/// <summary>The skill project type with real `dotnet build` / `dotnet pack` (msbuild-integration.md §10).</summary>
+/// <summary>The skill project type with real `dotnet build` / `dotnet pack`.</summary>
 public sealed class SkillProjectMSBuildTests
 {
     private static readonly Dictionary<string, string> FixedEpoch = new() { ["SOURCE_DATE_EPOCH"] = "1775117469" };
@@ -99,7 +99,7 @@ public sealed class SkillProjectMSBuildTests
             Assert.Equal((UnixFileMode)0b111_101_101, entries.Single(e => e.Name.EndsWith(".sh", StringComparison.Ordinal)).Mode);
         }
 
-        // A second pack in another process gives the same manifest digest (conformance 16, 82).
+        // A second pack in another process gives the same manifest digest: nothing per-process (PAX names, times) leaks in.
         var (again, againOutput) = await project.RunAsync(FixedEpoch, "pack", "-v:q");
         Assert.True(again == 0, againOutput);
         Assert.DoesNotContain(" -> ", againOutput, StringComparison.Ordinal);

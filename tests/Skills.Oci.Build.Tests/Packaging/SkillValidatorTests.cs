@@ -4,7 +4,7 @@ using Skills.Oci.Build.Packaging;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
-/// <summary>SKILL.md rules: conformance.md §1 cases 2–15 and 21, artifact-format.md §2.</summary>
+/// <summary>The SKILL.md frontmatter rules packing applies, each problem reported with its line.</summary>
 public sealed class SkillValidatorTests : IDisposable
 {
     private readonly PackagingTempFolder _temp = new();
@@ -22,7 +22,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case02_missing_SKILL_md_is_an_error()
+    public async Task Missing_SKILL_md_is_an_error()
     {
         Directory.CreateDirectory(_temp.PathOf("pdf"));
         var result = await ValidateAsync("pdf");
@@ -33,7 +33,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case03_SKILL_md_that_is_a_folder_is_an_error()
+    public async Task SKILL_md_that_is_a_folder_is_an_error()
     {
         Directory.CreateDirectory(_temp.PathOf("pdf/SKILL.md"));
         var result = await ValidateAsync("pdf");
@@ -46,7 +46,7 @@ public sealed class SkillValidatorTests : IDisposable
     [InlineData("\n---\nname: pdf\ndescription: x\n---\n")]
     [InlineData(" ---\nname: pdf\ndescription: x\n---\n")]
     [InlineData("")]
-    public async Task Case04_SKILL_md_without_leading_delimiter_fails_at_line_1(string content)
+    public async Task SKILL_md_without_leading_delimiter_fails_at_line_1(string content)
     {
         _temp.Write("pdf/SKILL.md", content);
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterMissing);
@@ -54,7 +54,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case04_a_byte_order_mark_fails_like_the_reference_validator()
+    public async Task A_byte_order_mark_fails_like_the_reference_validator()
     {
         _temp.WriteBytes("pdf/SKILL.md", [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("---\nname: pdf\ndescription: x\n---\n")]);
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterMissing);
@@ -63,7 +63,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case05_unclosed_frontmatter_is_an_error()
+    public async Task Unclosed_frontmatter_is_an_error()
     {
         _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n# body\n");
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterNotClosed);
@@ -71,7 +71,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case06_invalid_yaml_points_at_the_SKILL_md_line()
+    public async Task Invalid_yaml_points_at_the_SKILL_md_line()
     {
         _temp.Write("pdf/SKILL.md", "---\ndescription: x\nname: [a\n---\n");
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterInvalidYaml);
@@ -89,7 +89,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case07_missing_name_is_an_error()
+    public async Task Missing_name_is_an_error()
     {
         _temp.WriteSkill("pdf", "description: x");
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.SkillNameMissing);
@@ -102,7 +102,7 @@ public sealed class SkillValidatorTests : IDisposable
     [InlineData("-pdf", "start or end")]
     [InlineData("pdf-", "start or end")]
     [InlineData("pdf_tools", "only letters, digits and hyphens")]
-    public async Task Case08_09_invalid_names_are_errors_on_the_name_line(string name, string expected)
+    public async Task Invalid_names_are_errors_on_the_name_line(string name, string expected)
     {
         _temp.WriteSkill("pdf", "description: x", $"name: {name}");
         var result = await ValidateAsync("pdf");
@@ -113,7 +113,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case10_a_one_character_name_is_accepted()
+    public async Task A_one_character_name_is_accepted()
     {
         _temp.WriteSkill("a", "name: a", "description: x");
         var result = await ValidateAsync("a");
@@ -122,7 +122,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case11_a_65_character_name_is_an_error_and_64_is_fine()
+    public async Task A_65_character_name_is_an_error_and_64_is_fine()
     {
         var name65 = new string('a', 65);
         var name64 = new string('b', 64);
@@ -143,7 +143,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case12_name_differing_from_folder_is_a_warning_and_the_name_wins()
+    public async Task Name_differing_from_folder_is_a_warning_and_the_name_wins()
     {
         _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
         var result = await ValidateAsync("sample-skill");
@@ -155,7 +155,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case12_an_explicit_SkillName_equal_to_the_name_silences_the_warning()
+    public async Task An_explicit_SkillName_equal_to_the_name_silences_the_warning()
     {
         _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
         var result = await ValidateAsync("sample-skill", skillName: "manage-pull-requests");
@@ -167,14 +167,14 @@ public sealed class SkillValidatorTests : IDisposable
     [InlineData("name: pdf\ndescription:")]
     [InlineData("name: pdf\ndescription: ''")]
     [InlineData("name: pdf\ndescription: '   '")]
-    public async Task Case13_missing_or_empty_description_is_an_error(string frontmatter)
+    public async Task Missing_or_empty_description_is_an_error(string frontmatter)
     {
         _temp.WriteSkill("pdf", frontmatter);
         Single(await ValidateAsync("pdf"), ErrorCodes.DescriptionMissing);
     }
 
     [Fact]
-    public async Task Case14_long_description_and_long_compatibility_are_reported_together_with_their_lines()
+    public async Task Long_description_and_long_compatibility_are_reported_together_with_their_lines()
     {
         _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1025)}", $"compatibility: {new string('c', 501)}");
         var result = await ValidateAsync("pdf");
@@ -184,14 +184,14 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case14_limits_are_inclusive()
+    public async Task Limits_are_inclusive()
     {
         _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1024)}", $"compatibility: {new string('c', 500)}");
         Assert.Empty((await ValidateAsync("pdf")).Diagnostics);
     }
 
     [Fact]
-    public async Task Case15_allowed_tools_is_split_on_whitespace()
+    public async Task Allowed_tools_is_split_on_whitespace()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x", "allowed-tools: Bash(git:*) Read");
         var result = await ValidateAsync("pdf");
@@ -199,7 +199,7 @@ public sealed class SkillValidatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Case21_top_level_version_is_a_warning_pointing_at_the_project_Version()
+    public async Task Top_level_version_is_a_warning_pointing_at_the_project_Version()
     {
         _temp.WriteSkill("pdf", "name: pdf", "description: x", "version: 1.2.0");
         var result = await ValidateAsync("pdf");

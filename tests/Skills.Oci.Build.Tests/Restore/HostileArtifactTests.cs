@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
@@ -8,7 +9,7 @@ using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
 namespace Skills.Oci.Build.Tests.Restore;
 
 /// <summary>
-/// Artifacts that must be refused (conformance §2): each fails with its code, and nothing is written
+/// Artifacts that must be refused: each fails with its code, and nothing is written
 /// (folders, links, lock, .gitignore), extracted or cached. An earlier good install stays as it was.
 /// </summary>
 public sealed class HostileArtifactTests : IDisposable
@@ -19,23 +20,23 @@ public sealed class HostileArtifactTests : IDisposable
 
     public static TheoryData<string, string> HostileArchives => new()
     {
-        { "case30-dotdot", ErrorCodes.UnsafeArchiveEntry },
-        { "case31-nested-dotdot", ErrorCodes.UnsafeArchiveEntry },
-        { "case32-absolute", ErrorCodes.UnsafeArchiveEntry },
+        { "dotdot", ErrorCodes.UnsafeArchiveEntry },
+        { "nested-dotdot", ErrorCodes.UnsafeArchiveEntry },
+        { "absolute", ErrorCodes.UnsafeArchiveEntry },
         { "drive-letter", ErrorCodes.UnsafeArchiveEntry },
         { "backslash", ErrorCodes.UnsafeArchiveEntry },
-        { "case33-symlink", ErrorCodes.UnsupportedArchiveEntryType },
-        { "case33-hardlink", ErrorCodes.UnsupportedArchiveEntryType },
+        { "symlink", ErrorCodes.UnsupportedArchiveEntryType },
+        { "hardlink", ErrorCodes.UnsupportedArchiveEntryType },
         { "fifo", ErrorCodes.UnsupportedArchiveEntryType },
         { "chardevice", ErrorCodes.UnsupportedArchiveEntryType },
-        { "case34-outside-name", ErrorCodes.UnsafeArchiveEntry },
+        { "outside-the-skill-folder", ErrorCodes.UnsafeArchiveEntry },
         { "duplicate", ErrorCodes.DuplicateArchiveEntry },
         { "case-duplicate", ErrorCodes.DuplicateArchiveEntry },
         { "file-then-folder", ErrorCodes.DuplicateArchiveEntry },
         { "no-skill-md", ErrorCodes.MissingSkillFile },
         { "skill-md-name-mismatch", ErrorCodes.SkillNameMismatch },
         { "not-gzip", ErrorCodes.CorruptSkillArchive },
-        { "case81-path-too-long", ErrorCodes.SkillContentTooLarge },
+        { "path-too-long", ErrorCodes.SkillContentTooLarge },
     };
 
     private static byte[] Archive(string kind)
@@ -43,23 +44,23 @@ public sealed class HostileArtifactTests : IDisposable
         var good = TarBuilder.Skill("pdf");
         return kind switch
         {
-            "case30-dotdot" => good.File("../evil", "x").ToGzip(),
-            "case31-nested-dotdot" => good.File("pdf/../../evil", "x").ToGzip(),
-            "case32-absolute" => good.File("/var/evil", "x").ToGzip(),
+            "dotdot" => good.File("../evil", "x").ToGzip(),
+            "nested-dotdot" => good.File("pdf/../../evil", "x").ToGzip(),
+            "absolute" => good.File("/var/evil", "x").ToGzip(),
             "drive-letter" => good.File("C:/evil", "x").ToGzip(),
             "backslash" => good.File("pdf\\evil", "x").ToGzip(),
-            "case33-symlink" => good.Entry(TarEntryType.SymbolicLink, "pdf/x", "/etc/passwd").ToGzip(),
-            "case33-hardlink" => good.Entry(TarEntryType.HardLink, "pdf/x", "pdf/SKILL.md").ToGzip(),
+            "symlink" => good.Entry(TarEntryType.SymbolicLink, "pdf/x", "/etc/passwd").ToGzip(),
+            "hardlink" => good.Entry(TarEntryType.HardLink, "pdf/x", "pdf/SKILL.md").ToGzip(),
             "fifo" => good.Entry(TarEntryType.Fifo, "pdf/x").ToGzip(),
             "chardevice" => good.Entry(TarEntryType.CharacterDevice, "pdf/x").ToGzip(),
-            "case34-outside-name" => good.File("other-skill/SKILL.md", "x").ToGzip(),
+            "outside-the-skill-folder" => good.File("other-skill/SKILL.md", "x").ToGzip(),
             "duplicate" => good.File("pdf/a", "1").File("pdf/a", "2").ToGzip(),
             "case-duplicate" => good.File("pdf/README", "1").File("pdf/readme", "2").ToGzip(),
             "file-then-folder" => good.File("pdf/a", "1").File("pdf/a/b", "2").ToGzip(),
             "no-skill-md" => new TarBuilder().Directory("pdf/").File("pdf/README.md", "x").ToGzip(),
             "skill-md-name-mismatch" => new TarBuilder().File("pdf/SKILL.md", "---\nname: other\n---\n").ToGzip(),
             "not-gzip" => Encoding.UTF8.GetBytes("this is not gzip"),
-            "case81-path-too-long" => TarBuilder.Skill("pdf", format: TarEntryFormat.Gnu).File("pdf/" + new string('a', 4093), "x").ToGzip(),
+            "path-too-long" => TarBuilder.Skill("pdf", format: TarEntryFormat.Gnu).File("pdf/" + new string('a', 4093), "x").ToGzip(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -76,7 +77,7 @@ public sealed class HostileArtifactTests : IDisposable
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0", ("a", "old"));
         Assert.True((await _ws.RestoreAsync(Ref("pdf", "[1.0.0]"))).Succeeded);
-        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "2.0.0", Archive("case30-dotdot"), "pdf");
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "2.0.0", Archive("dotdot"), "pdf");
         var before = _ws.Snapshot();
 
         var result = await _ws.RestoreAsync(Ref("pdf", "[2.0.0]"));
@@ -87,7 +88,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case26_an_ordinary_container_image_is_not_a_skill()
+    public async Task An_ordinary_container_image_is_not_a_skill()
     {
         await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
             artifactType: null, configMediaType: MediaTypes.OciImageConfig), ErrorCodes.NotASkillArtifact);
@@ -113,13 +114,13 @@ public sealed class HostileArtifactTests : IDisposable
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
-    public async Task Case27_28_not_exactly_one_content_layer_is_refused(int layers)
+    public async Task Not_exactly_one_content_layer_is_refused(int layers)
     {
         await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", layerCount: layers), ErrorCodes.SkillLayerCount);
     }
 
     [Fact]
-    public async Task Case29_config_that_is_not_json_is_refused()
+    public async Task Config_that_is_not_json_is_refused()
     {
         await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
             configBytes: Encoding.UTF8.GetBytes("not json")), ErrorCodes.InvalidSkillConfig);
@@ -133,7 +134,35 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case49_annotation_and_config_name_mismatch_is_refused()
+    public async Task Config_name_with_consecutive_hyphens_is_refused_with_the_packing_rule()
+    {
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf--tools").ToGzip(), "pdf--tools");
+        var before = _ws.Snapshot();
+
+        var result = await _ws.RestoreAsync(Ref("pdf"));
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(ErrorCodes.InvalidSkillConfig, diagnostic.Code);
+        Assert.Contains(SkillName.FindProblems("pdf--tools").Single().TrimEnd('.'), diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _ws.Snapshot());
+    }
+
+    [Theory]
+    [InlineData("name: \"pdf\" # the PDF skill")]
+    [InlineData("name: >-\n  pdf")]
+    public async Task A_foreign_SKILL_md_name_in_another_YAML_style_restores_without_a_name_mismatch(string nameLine)
+    {
+        var tar = new TarBuilder().Directory("pdf/").File("pdf/SKILL.md", $"---\n{nameLine}\ndescription: x\n---\n# pdf\n");
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", tar.ToGzip(), "pdf");
+
+        var result = await _ws.RestoreAsync(Ref("pdf"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.True(File.Exists(Path.Combine(_ws.SkillFolder("pdf"), "SKILL.md")));
+    }
+
+    [Fact]
+    public async Task Annotation_and_config_name_mismatch_is_refused()
     {
         await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("bar").ToGzip(), "bar", annotatedName: "foo"), ErrorCodes.SkillNameMismatch);
     }
@@ -145,7 +174,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case87_inline_config_data_is_used_when_it_matches()
+    public async Task Inline_config_data_is_used_when_it_matches()
     {
         var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", configBytes: config, inlineData: Convert.ToBase64String(config));
@@ -156,7 +185,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case87_inline_config_data_that_does_not_match_is_refused()
+    public async Task Inline_config_data_that_does_not_match_is_refused()
     {
         var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
         var other = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"evil\"}");
@@ -165,7 +194,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case25_layer_bytes_that_do_not_match_the_digest_are_refused()
+    public async Task Layer_bytes_that_do_not_match_the_digest_are_refused()
     {
         var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var layout = _ws.Registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo("pdf")));
@@ -179,7 +208,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case37_gzip_bomb_stops_at_the_uncompressed_limit()
+    public async Task Gzip_bomb_stops_at_the_uncompressed_limit()
     {
         var bomb = TarBuilder.GzipBomb("pdf", 300L * 1024 * 1024);
         Assert.True(bomb.Length < 1024 * 1024, $"the bomb is {bomb.Length} bytes");
@@ -188,7 +217,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case80_layer_descriptor_over_the_limit_is_refused_before_fetching()
+    public async Task Layer_descriptor_over_the_limit_is_refused_before_fetching()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var before = _ws.Snapshot();
@@ -201,7 +230,7 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task Case81_too_many_entries_is_refused()
+    public async Task Too_many_entries_is_refused()
     {
         var tar = TarBuilder.Skill("pdf");
         for (var i = 0; i < 10_000; i++)

@@ -1,17 +1,26 @@
 using System.Formats.Tar;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.IO;
 using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Packaging;
+namespace Skills.Oci.Build.Format;
 
 /// <summary>What was written: the layer's digest and size (compressed), and what it holds.</summary>
 public sealed record SkillArchive(Digest Digest, long Size, long UncompressedSize, int EntryCount);
 
+/// <summary>An entry of the archive below the root folder <c>&lt;name&gt;/</c>.</summary>
+/// <param name="RelativePath">
+/// <c>/</c>-joined path relative to the skill root, without a trailing <c>/</c>, valid under
+/// <see cref="ArchivePathRules.Writing"/>.
+/// </param>
+public sealed record SkillContentEntry(string RelativePath, bool IsDirectory, string? SourcePath, bool Executable, long Length);
+
 /// <summary>
 /// Writes a skill's content layer: a tar (ustar; GNU long-name entries only where ustar cannot hold a
-/// name; never PAX) inside a deterministic gzip member, byte-for-byte reproducible per
-/// artifact-format.md §7.2. Everything streams in one pass: file bytes are read once, and the tar,
-/// gzip and SHA-256 are produced as they flow to the destination; §8 limits stop the pass early.
+/// name; never PAX) inside a deterministic gzip member: fixed times, owners and modes, so the same
+/// files give the same bytes on every OS (docs/format.md). Everything streams in one pass: file bytes
+/// are read once, and the tar, gzip and SHA-256 are produced as they flow to the destination; the
+/// size limits readers apply stop the pass early. <see cref="SkillArchiveExtractor"/> reads it back.
 /// </summary>
 public static class SkillArchiveWriter
 {
@@ -23,41 +32,52 @@ public static class SkillArchiveWriter
     private const UnixFileMode RegularMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    public static async Task<SkillArchive> WriteAsync(SkillContent content, Stream destination, OciLimits limits, CancellationToken cancellationToken)
+    private const long TarBlock = 512;
+
+    /// <summary>
+    /// Writes <c>&lt;name&gt;/</c> and then <paramref name="entries"/> in the order given (packing sorts
+    /// them by their UTF-8 bytes, so a folder precedes its contents).
+    /// </summary>
+    public static async Task<SkillArchive> WriteAsync(SkillName name, IReadOnlyList<SkillContentEntry> entries, Stream destination, OciLimits limits, CancellationToken cancellationToken)
     {
-        if (content.EstimatedTarLength() > limits.MaxUncompressedBytes)
+        var estimate = EstimateTarLength(entries);
+        if (estimate > limits.MaxUncompressedBytes)
         {
-            throw UncompressedTooLarge(content.EstimatedTarLength(), limits);
+            throw UncompressedTooLarge(estimate, limits);
         }
 
         using var compressed = new HashingWriteStream(destination, computeSha256: true, limits.MaxLayerBytes, size => LayerTooLarge(size, limits));
         using var gzip = new DeterministicGzipStream(compressed);
         using var tarStream = new HashingWriteStream(gzip, computeSha256: false, limits.MaxUncompressedBytes, size => UncompressedTooLarge(size, limits));
-        var root = content.Name.Value + "/";
+        var root = name.Value + "/";
         await using (var tar = new TarWriter(tarStream, TarEntryFormat.Ustar, leaveOpen: true))
         {
             await WriteEntryAsync(tar, root, isDirectory: true, executable: true, null, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in content.Entries)
+            foreach (var entry in entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var name = root + entry.RelativePath + (entry.IsDirectory ? "/" : string.Empty);
+                var path = root + entry.RelativePath + (entry.IsDirectory ? "/" : string.Empty);
                 if (entry.IsDirectory)
                 {
-                    await WriteEntryAsync(tar, name, isDirectory: true, executable: true, null, cancellationToken).ConfigureAwait(false);
+                    await WriteEntryAsync(tar, path, isDirectory: true, executable: true, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 var source = new FileStream(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using (source.ConfigureAwait(false))
                 {
-                    await WriteEntryAsync(tar, name, isDirectory: false, entry.Executable, source, cancellationToken).ConfigureAwait(false);
+                    await WriteEntryAsync(tar, path, isDirectory: false, entry.Executable, source, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
         await gzip.FinishAsync(cancellationToken).ConfigureAwait(false);
-        return new SkillArchive(Digest.FromSha256Hash(compressed.GetHash()), compressed.BytesWritten, tarStream.BytesWritten, content.EntryCount);
+        return new SkillArchive(Digest.FromSha256Hash(compressed.GetHash()), compressed.BytesWritten, tarStream.BytesWritten, entries.Count + 1);
     }
+
+    /// <summary>A lower bound of the tar stream length (headers, padded data, end blocks), to fail before packing.</summary>
+    private static long EstimateTarLength(IReadOnlyList<SkillContentEntry> entries) =>
+        TarBlock + entries.Sum(e => TarBlock + ((e.Length + TarBlock - 1) / TarBlock * TarBlock)) + (2 * TarBlock);
 
     private static async Task WriteEntryAsync(TarWriter tar, string name, bool isDirectory, bool executable, Stream? data, CancellationToken cancellationToken)
     {

@@ -3,11 +3,32 @@ using Skills.Oci.Build.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Skills.Oci.Build.Packaging;
+namespace Skills.Oci.Build.Format;
 
 /// <summary>
-/// The frontmatter of a SKILL.md, parsed but not yet checked against the field rules (that is
-/// <see cref="SkillValidator"/>'s job). Reading stops at the closing <c>---</c>: the Markdown body is
+/// What a <see cref="SkillMarkdown"/> read tolerates in the bytes around the YAML. An author's file is
+/// held to the Agent Skills validator; a SKILL.md inside someone else's artifact is read for its
+/// frontmatter only, and refusing it over a byte order mark or a stray byte in the body would refuse a
+/// skill that agents load fine.
+/// </summary>
+public sealed record SkillMarkdownOptions
+{
+    /// <summary>For packing: exactly what the Agent Skills validator accepts.</summary>
+    public static SkillMarkdownOptions Authoring { get; } = new();
+
+    /// <summary>For restore: a SKILL.md written by another tool.</summary>
+    public static SkillMarkdownOptions Foreign { get; } = new() { AllowByteOrderMark = true, ReplaceInvalidUtf8 = true };
+
+    /// <summary>A UTF-8 byte order mark before the opening <c>---</c> is skipped instead of refused.</summary>
+    public bool AllowByteOrderMark { get; init; }
+
+    /// <summary>Bytes that are not UTF-8 become U+FFFD instead of refusing the file.</summary>
+    public bool ReplaceInvalidUtf8 { get; init; }
+}
+
+/// <summary>
+/// The frontmatter of a SKILL.md, parsed as YAML but not yet checked against the field rules (packing
+/// validates them; restore needs only <see cref="Name"/>). Reading stops at the closing <c>---</c>: the Markdown body is
 /// never loaded. Positions of YAML nodes are translated to SKILL.md lines so every diagnostic points
 /// at the line the author has to change.
 /// </summary>
@@ -38,6 +59,13 @@ public sealed class SkillMarkdown
     /// <summary>The SKILL.md line of the closing <c>---</c>.</summary>
     public int ClosingLine { get; }
 
+    /// <summary>The text of the top-level <c>name</c> scalar, whatever its YAML style; null when absent, null or not a scalar.</summary>
+    public string? Name => this["name"] is YamlScalarNode scalar && !IsNullScalar(scalar) ? scalar.Value : null;
+
+    /// <summary>The value of a top-level frontmatter key, or null.</summary>
+    public YamlNode? this[string key] =>
+        Frontmatter.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode { Value: { } k } && k == key).Value;
+
     /// <summary>The SKILL.md line and column of a node of <see cref="Frontmatter"/>.</summary>
     public static (int Line, int Column) Locate(YamlNode node) => Locate(node.Start);
 
@@ -48,7 +76,11 @@ public sealed class SkillMarkdown
     /// Reads SKILL.md. Returns null, with the reasons added to <paramref name="diagnostics"/>, when the
     /// file is missing or its frontmatter cannot be parsed.
     /// </summary>
-    public static async Task<SkillMarkdown?> ReadAsync(string path, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    public static Task<SkillMarkdown?> ReadAsync(string path, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+        ReadAsync(path, SkillMarkdownOptions.Authoring, diagnostics, cancellationToken);
+
+    /// <inheritdoc cref="ReadAsync(string, ICollection{Diagnostic}, CancellationToken)"/>
+    public static async Task<SkillMarkdown?> ReadAsync(string path, SkillMarkdownOptions options, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         if (Directory.Exists(path))
         {
@@ -65,9 +97,10 @@ public sealed class SkillMarkdown
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            // No BOM detection: the Agent Skills validator checks the first bytes literally, so a BOM
-            // must stay visible as U+FEFF and fail. Invalid UTF-8 throws instead of turning into U+FFFD.
-            using var reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
+            // No BOM detection unless allowed: the Agent Skills validator checks the first bytes
+            // literally, so a BOM must stay visible as U+FEFF and fail. Invalid UTF-8 throws instead of
+            // turning into U+FFFD unless the options tolerate it.
+            using var reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: !options.ReplaceInvalidUtf8), detectEncodingFromByteOrderMarks: options.AllowByteOrderMark);
             return await ParseAsync(path, reader, diagnostics, cancellationToken).ConfigureAwait(false);
         }
         catch (DecoderFallbackException)

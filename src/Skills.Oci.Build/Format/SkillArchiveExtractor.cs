@@ -2,13 +2,15 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Oci;
+using BoundedReadStream = Skills.Oci.Build.IO.BoundedReadStream;
 
-namespace Skills.Oci.Build.Restore;
+namespace Skills.Oci.Build.Format;
 
 /// <summary>
-/// Extracts a skill's content layer following every rule of artifact-format.md §9: streaming, into a
-/// new temporary folder beside the destination, refusing unsafe names, links and special files,
+/// Extracts a skill's content layer: streaming, into a new temporary folder beside the destination,
+/// refusing unsafe paths (<see cref="SkillArchivePath"/>), entries outside <c>&lt;name&gt;/</c>, links and special files,
 /// duplicates (also by letter case), and anything over the limits. Reads what other tools write (PAX
 /// <c>x</c>/<c>g</c> headers, GNU long names, optional directory entries, old-style regular files).
 /// On any violation the temporary folder is removed and a coded error is thrown.
@@ -26,44 +28,26 @@ public static class SkillArchiveExtractor
     /// </summary>
     public static async Task<string> ExtractAsync(Stream gzipLayer, string skillName, string stagingParent, OciLimits limits, string reference, CancellationToken cancellationToken)
     {
-        var staging = Path.Combine(Path.GetFullPath(stagingParent), $".{skillName}.{Guid.NewGuid():N}.tmp");
+        var staging = TempName.Beside(Path.Combine(Path.GetFullPath(stagingParent), skillName));
         Directory.CreateDirectory(staging);
         try
         {
             await ExtractIntoAsync(gzipLayer, skillName, staging, limits, reference, cancellationToken).ConfigureAwait(false);
-            CheckSkillFile(staging, skillName, reference);
+            await CheckSkillFileAsync(staging, skillName, reference, cancellationToken).ConfigureAwait(false);
             return staging;
         }
         catch
         {
-            DeleteTree(staging);
+            DirectoryTree.Delete(staging);
             throw;
-        }
-    }
-
-    /// <summary>Deletes a folder tree; links inside are removed, never followed.</summary>
-    public static void DeleteTree(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 
     private static async Task ExtractIntoAsync(Stream gzipLayer, string skillName, string staging, OciLimits limits, string reference, CancellationToken cancellationToken)
     {
-        var compressed = new LimitedReadStream(gzipLayer, limits.MaxLayerBytes, limit => TooLarge(reference, $"the compressed layer is over {limit} bytes"));
+        var compressed = new BoundedReadStream(gzipLayer, limits.MaxLayerBytes, limit => TooLarge(reference, $"the compressed layer is over {limit} bytes"), leaveOpen: true);
         await using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
-        await using var tarStream = new LimitedReadStream(gzip, limits.MaxUncompressedBytes, limit => TooLarge(reference, $"the content expands past {limit} bytes (uncompressed limit)"));
+        await using var tarStream = new BoundedReadStream(gzip, limits.MaxUncompressedBytes, limit => TooLarge(reference, $"the content expands past {limit} bytes (uncompressed limit)"), leaveOpen: false);
         var paths = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase); // path → is directory
         var explicitDirectories = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var entries = 0;
@@ -126,50 +110,20 @@ public static class SkillArchiveExtractor
         await compressed.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Applies §9 rule 2 and the path-length limit; returns the name's segments, the first being the skill name.</summary>
+    /// <summary>Applies the archive path rule, the path-length limit and the skill folder; returns the name's segments, the first being the skill name.</summary>
     private static string[] CheckName(string name, string skillName, OciLimits limits, string reference)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw Unsafe(reference, name, "the entry name is empty");
-        }
-
         if (Encoding.UTF8.GetByteCount(name) > limits.MaxEntryPathBytes)
         {
             throw TooLarge(reference, $"an entry path is longer than {limits.MaxEntryPathBytes} bytes");
         }
 
-        if (name.Contains('\0', StringComparison.Ordinal))
+        if (SkillArchivePath.FindProblem(name, ArchivePathRules.Reading, out var segments) is { } problem)
         {
-            throw Unsafe(reference, name, "it contains a NUL byte");
+            throw Unsafe(reference, name, "it " + problem);
         }
 
-        if (name.Contains('\\', StringComparison.Ordinal))
-        {
-            throw Unsafe(reference, name, "it contains '\\'");
-        }
-
-        if (name[0] == '/' || (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':'))
-        {
-            throw Unsafe(reference, name, "it is absolute");
-        }
-
-        var segments = name.Split('/').Where(s => s.Length > 0 && s != ".").ToArray();
-        foreach (var segment in segments)
-        {
-            if (segment == "..")
-            {
-                throw Unsafe(reference, name, "it contains a '..' segment");
-            }
-
-            // ':' names an alternate data stream on Windows; control characters are never portable.
-            if (segment.Any(c => c == ':' || char.IsControl(c)))
-            {
-                throw Unsafe(reference, name, "it contains ':' or a control character");
-            }
-        }
-
-        if (segments.Length == 0 || segments[0] != skillName)
+        if (segments[0] != skillName)
         {
             throw Unsafe(reference, name, $"it is outside the skill folder '{skillName}/'");
         }
@@ -219,24 +173,30 @@ public static class SkillArchiveExtractor
         }
     }
 
-    /// <summary>§9 rule 7: <c>&lt;name&gt;/SKILL.md</c> exists and its frontmatter name is <c>&lt;name&gt;</c>.</summary>
-    private static void CheckSkillFile(string staging, string skillName, string reference)
+    /// <summary>
+    /// <c>&lt;name&gt;/SKILL.md</c> exists and its frontmatter name, read as YAML like packing reads it,
+    /// is <c>&lt;name&gt;</c>.
+    /// </summary>
+    private static async Task CheckSkillFileAsync(string staging, string skillName, string reference, CancellationToken cancellationToken)
     {
-        var skillFile = Path.Combine(staging, skillName, "SKILL.md");
+        var skillFile = Path.Combine(staging, skillName, SkillMarkdown.FileName);
         if (!File.Exists(skillFile))
         {
             throw new SkillsOciException(ErrorCodes.MissingSkillFile,
                 $"The skill '{reference}' has no '{skillName}/SKILL.md' in its archive. The artifact is broken: ask its publisher to push it again.");
         }
 
-        var frontmatterName = SkillMdNameReader.ReadName(skillFile);
-        if (frontmatterName is null)
+        var problems = new List<Diagnostic>();
+        var markdown = await SkillMarkdown.ReadAsync(skillFile, SkillMarkdownOptions.Foreign, problems, cancellationToken).ConfigureAwait(false);
+        if (markdown?.Name is not { } frontmatterName)
         {
+            var why = problems.Count > 0 ? $" ({problems[0].Message})" : string.Empty;
             throw new SkillsOciException(ErrorCodes.MissingSkillFile,
-                $"The SKILL.md of '{reference}' has no frontmatter 'name'. The artifact is broken: ask its publisher to push it again.");
+                $"The SKILL.md of '{reference}' has no frontmatter 'name'{why}. The artifact is broken: ask its publisher to push it again.");
         }
 
-        if (frontmatterName != skillName)
+        // Packing normalises the authored name (trim, NFKC) before writing it to the config.
+        if (SkillName.Normalize(frontmatterName) != skillName)
         {
             throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
                 $"Name mismatch in '{reference}': the config name is '{skillName}' but SKILL.md says 'name: {frontmatterName}'. Ask the skill's publisher to fix it.");

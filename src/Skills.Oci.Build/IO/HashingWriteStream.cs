@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Skills.Oci.Build.Packaging;
+namespace Skills.Oci.Build.IO;
 
 /// <summary>
 /// A write-only pass-through that counts bytes, optionally hashes them with SHA-256, and stops the

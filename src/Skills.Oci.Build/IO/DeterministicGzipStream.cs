@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace Skills.Oci.Build.Packaging;
+namespace Skills.Oci.Build.IO;
 
 /// <summary>
 /// Writes one gzip member (RFC 1952) whose header never varies: <c>1F 8B 08 00 00000000 02 03</c>

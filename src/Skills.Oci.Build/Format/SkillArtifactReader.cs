@@ -2,18 +2,24 @@ using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Restore;
+namespace Skills.Oci.Build.Format;
 
 /// <summary>The parts of a checked skill manifest that restore uses.</summary>
-public sealed record SkillManifest(OciManifest Manifest, Descriptor Config, Descriptor Layer, string? AnnotatedName);
-
-/// <summary>A skill config blob (artifact-format.md §4); unknown fields are ignored.</summary>
-public sealed record SkillConfig(string Name, string? Version, string? Description);
+public sealed record SkillManifest(OciManifest Manifest, Descriptor Config, Descriptor Layer, string? AnnotatedName)
+{
+    /// <summary>
+    /// The manifest packing writes: one skill config, one content layer, the skill artifactType. This
+    /// is the shape <see cref="SkillArtifactReader.ReadManifest"/> accepts.
+    /// </summary>
+    public static byte[] Write(Descriptor config, Descriptor layer, IReadOnlyDictionary<string, string> annotations) =>
+        OciJsonWriter.WriteManifest(config, [layer], MediaTypes.SkillArtifact, annotations: annotations);
+}
 
 /// <summary>
-/// Checks that a manifest and config are a skill artifact (artifact-format.md §3, §4, §8): tolerant of
-/// what is valid (inline config data, unknown fields), strict about what is unsafe. Every refusal is a
-/// coded error naming the reference.
+/// Checks that a manifest and config are a skill artifact (media types, artifactType, exactly one
+/// content layer, sizes within the limits before anything is fetched): tolerant of what is valid
+/// (inline config data, unknown fields), strict about what is unsafe. Every refusal is a coded error
+/// naming the reference.
 /// </summary>
 public static class SkillArtifactReader
 {
@@ -125,40 +131,8 @@ public static class SkillArtifactReader
     /// <summary>Reads the config and checks its name against the manifest's name annotation.</summary>
     public static SkillConfig ReadConfig(ReadOnlySpan<byte> bytes, SkillManifest skill, string reference)
     {
-        SkillConfig config;
-        try
-        {
-            using var document = JsonDocument.Parse(bytes.ToArray());
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw BadConfig(reference, "it is not a JSON object");
-            }
-
-            if (!root.TryGetProperty("schemaVersion", out var schema) || schema.ValueKind != JsonValueKind.String || schema.GetString() != "1")
-            {
-                throw BadConfig(reference, "its schemaVersion is not the string \"1\"");
-            }
-
-            if (!root.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
-            {
-                throw BadConfig(reference, "it has no name");
-            }
-
-            var name = nameElement.GetString()!;
-            if (!IsSafeSkillName(name))
-            {
-                throw BadConfig(reference, $"its name '{name}' is not a valid skill name (1-64 lower-case letters, digits and '-', not starting or ending with '-')");
-            }
-
-            config = new SkillConfig(name, OptionalString(root, "version"), OptionalString(root, "description"));
-        }
-        catch (JsonException ex)
-        {
-            throw BadConfig(reference, $"it is not valid JSON ({ex.Message})", ex);
-        }
-
-        if (skill.AnnotatedName is not null && skill.AnnotatedName != config.Name)
+        var config = SkillConfig.Read(bytes, reference);
+        if (skill.AnnotatedName is not null && skill.AnnotatedName != config.Name.Value)
         {
             throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
                 $"Name mismatch in '{reference}': the manifest annotation {AnnotationKeys.SkillName} is '{skill.AnnotatedName}' but the config name is '{config.Name}'. The artifact is inconsistent: ask its publisher to fix it.");
@@ -166,18 +140,6 @@ public static class SkillArtifactReader
 
         return config;
     }
-
-    /// <summary>
-    /// Agent Skills names (lower-case letters and digits, '-' inside, at most 64). The name becomes a
-    /// folder name, so this is also what keeps a hostile config from naming a path.
-    /// </summary>
-    public static bool IsSafeSkillName(string name) =>
-        name.Length is > 0 and <= 64 &&
-        name[0] != '-' && name[^1] != '-' &&
-        name.All(c => c == '-' || (char.IsLetterOrDigit(c) && !char.IsUpper(c)));
-
-    private static string? OptionalString(JsonElement root, string property) =>
-        root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static void CheckSize(Descriptor descriptor, long limit, string what, string reference)
     {
@@ -195,9 +157,6 @@ public static class SkillArtifactReader
     private static SkillsOciException NotSkill(string reference, string detail) =>
         new(ErrorCodes.NotASkillArtifact,
             $"'{reference}' is not a skill artifact: {detail}. A skill has artifactType '{MediaTypes.SkillArtifact}'. Check the reference.");
-
-    private static SkillsOciException BadConfig(string reference, string detail, Exception? inner = null) =>
-        new(ErrorCodes.InvalidSkillConfig, $"The skill config of '{reference}' is invalid: {detail}. Ask the skill's publisher to push a valid artifact.", innerException: inner);
 
     private static SkillsOciException InlineMismatch(string reference, string detail) =>
         new(ErrorCodes.InlineConfigMismatch, $"The inline config data in the manifest of '{reference}' {detail}; nothing was used. The artifact is corrupt: ask its publisher to push it again.");

@@ -1,12 +1,29 @@
 using System.Text;
 
-namespace Skills.Oci.Build.Packaging;
+namespace Skills.Oci.Build.Format;
+
+/// <summary>How much of a candidate <see cref="SkillName"/> may differ from its normal form.</summary>
+public enum SkillNameInput
+{
+    /// <summary>
+    /// A name an author typed (SKILL.md, the project's SkillName): surrounding spaces are trimmed and
+    /// the text is NFKC-normalised before the rules apply, as the reference validator does.
+    /// </summary>
+    Authored,
+
+    /// <summary>
+    /// A name read from an artifact or a lock file: it names a folder as it is, so it must already be
+    /// in normal form; the same rules apply, and nothing is trimmed or normalised away.
+    /// </summary>
+    Stored,
+}
 
 /// <summary>
 /// A skill name as the Agent Skills rules define it: 1–64 characters after NFKC normalisation, lower
 /// case, letters, digits and single hyphens, no hyphen at either end. Like the reference validator
 /// (skills-ref), "letters" means Unicode letters, so the check is on runes, not on ASCII only. Parsed
-/// once; only valid names travel further (archive root, config, annotations).
+/// once; only valid names travel further (archive root, config, annotations). Packing and restore
+/// apply this one rule; they differ only in the <see cref="SkillNameInput"/> they read.
 /// </summary>
 public readonly struct SkillName : IEquatable<SkillName>
 {
@@ -21,10 +38,15 @@ public readonly struct SkillName : IEquatable<SkillName>
     public static string Normalize(string value) => value.Trim().Normalize(NormalizationForm.FormKC);
 
     /// <summary>Every rule the candidate breaks, each as a sentence; empty when it is a valid name.</summary>
-    public static IReadOnlyList<string> FindProblems(string candidate)
+    public static IReadOnlyList<string> FindProblems(string candidate, SkillNameInput input = SkillNameInput.Authored)
     {
         var problems = new List<string>();
-        var name = Normalize(candidate);
+        var name = input == SkillNameInput.Authored ? Normalize(candidate) : candidate;
+        if (input == SkillNameInput.Stored && !string.Equals(name, Normalize(name), StringComparison.Ordinal))
+        {
+            problems.Add($"The skill name '{name}' is not in normal form (NFKC, no surrounding spaces); it would name a different folder than it shows.");
+        }
+
         if (name.Length == 0)
         {
             problems.Add("The skill name is empty.");
@@ -61,10 +83,12 @@ public readonly struct SkillName : IEquatable<SkillName>
         return problems;
     }
 
-    public static bool TryParse(string? candidate, out SkillName name)
+    public static bool TryParse(string? candidate, out SkillName name) => TryParse(candidate, SkillNameInput.Authored, out name);
+
+    public static bool TryParse(string? candidate, SkillNameInput input, out SkillName name)
     {
         name = default;
-        if (candidate is null || FindProblems(candidate).Count > 0)
+        if (candidate is null || FindProblems(candidate, input).Count > 0)
         {
             return false;
         }

@@ -1,10 +1,15 @@
 using System.Formats.Tar;
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Restore;
+using Skills.Oci.Build.Tests.Restore;
 
-namespace Skills.Oci.Build.Tests.Restore;
+namespace Skills.Oci.Build.Tests.Format;
 
-/// <summary>Extraction reads what other tools write (§7.3) and normalises modes (§9 rule 5).</summary>
+/// <summary>
+/// Extraction reads what other tools write (every tar format, no folder entries, any YAML style of the
+/// SKILL.md name) and normalises modes to 0644 or 0755.
+/// </summary>
 public sealed class SkillArchiveExtractorTests : IDisposable
 {
     private readonly TestFolder _folder = new();
@@ -57,7 +62,7 @@ public sealed class SkillArchiveExtractorTests : IDisposable
         var parent = _folder.Combine("skills");
         Directory.CreateDirectory(parent);
 
-        await Assert.ThrowsAsync<Diagnostics.SkillsOciException>(() =>
+        await Assert.ThrowsAsync<SkillsOciException>(() =>
             SkillArchiveExtractor.ExtractAsync(new MemoryStream(TarBuilder.Skill("pdf").File("pdf/../../x", "x").ToGzip()), "pdf", parent, OciLimits.Default, "test", CancellationToken.None));
 
         Assert.Empty(Directory.GetFileSystemEntries(parent));
@@ -69,6 +74,42 @@ public sealed class SkillArchiveExtractorTests : IDisposable
         var staging = await ExtractAsync(new TarBuilder().File("./pdf/./SKILL.md", "---\nname: pdf\n---\n").ToGzip());
 
         Assert.True(File.Exists(Path.Combine(staging, "pdf", "SKILL.md")));
+    }
+
+    [Theory]
+    [InlineData("name: \"pdf\" # the PDF skill")]
+    [InlineData("name: 'pdf'")]
+    [InlineData("name: >-\n  pdf")]
+    [InlineData("name: |-\n  pdf")]
+    [InlineData("name:\n  pdf")]
+    [InlineData("name: \"pdf \"")]
+    [InlineData("description: x\nname: pdf")]
+    public async Task A_SKILL_md_name_in_any_YAML_style_matches_the_config_name(string nameLine)
+    {
+        var staging = await ExtractAsync(new TarBuilder().File("pdf/SKILL.md", $"---\n{nameLine}\n---\n# pdf\n").ToGzip());
+
+        Assert.True(File.Exists(Path.Combine(staging, "pdf", "SKILL.md")));
+    }
+
+    [Fact]
+    public async Task A_SKILL_md_from_another_tool_may_start_with_a_byte_order_mark()
+    {
+        var staging = await ExtractAsync(new TarBuilder().File("pdf/SKILL.md", "\uFEFF---\nname: pdf\n---\n").ToGzip());
+
+        Assert.True(File.Exists(Path.Combine(staging, "pdf", "SKILL.md")));
+    }
+
+    [Theory]
+    [InlineData("name: other # pdf", ErrorCodes.SkillNameMismatch)]
+    [InlineData("name: \"pdf--x\"", ErrorCodes.SkillNameMismatch)]
+    [InlineData("description: x", ErrorCodes.MissingSkillFile)]
+    [InlineData("name: [pdf]", ErrorCodes.MissingSkillFile)]
+    [InlineData("name: \"pdf", ErrorCodes.MissingSkillFile)]
+    public async Task A_SKILL_md_whose_name_is_not_the_config_name_is_refused(string nameLine, string code)
+    {
+        var error = await Assert.ThrowsAsync<SkillsOciException>(() => ExtractAsync(new TarBuilder().File("pdf/SKILL.md", $"---\n{nameLine}\n---\n").ToGzip()));
+
+        Assert.Equal(code, error.Code);
     }
 
     private async Task<string> ExtractAsync(byte[] gzip)
