@@ -175,9 +175,9 @@ public static class SkillValidator
         }
 
         var because = expected is null
-            ? $"the folder '{folder}'"
-            : $"the folder '{folder}' nor the project's SkillName '{expected}'";
-        diagnostics.Add(Diagnostic.Warning(ErrorCodes.SkillFolderNameMismatch, $"The skill name '{name}' matches neither {because}; the artifact is named '{name}' (its archive root is '{name}/'). Rename the folder, or set <SkillName>{name}</SkillName> in the project to confirm the name.", path, line, column));
+            ? $"does not match the folder '{folder}'"
+            : $"matches neither the folder '{folder}' nor the project's SkillName '{expected}'";
+        diagnostics.Add(Diagnostic.Warning(ErrorCodes.SkillFolderNameMismatch, $"The skill name '{name}' {because}; the artifact is named '{name}' (its archive root is '{name}/'). Rename the folder, or set <SkillName>{name}</SkillName> in the project to confirm the name.", path, line, column));
     }
 
     private static string? ReadString(YamlNode value, string key, string path, List<Diagnostic> diagnostics, string? fix = null)

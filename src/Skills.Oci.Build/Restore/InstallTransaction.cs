@@ -80,6 +80,7 @@ public sealed class InstallTransaction
         var before = HashOf(lockPath);
         var after = newLock is null ? before : Convert.ToHexString(SHA256.HashData(newLock));
         var journal = new Journal(Id, lockPath, before, after, _skills);
+        var current = _state.JournalPath;
         try
         {
             await AtomicFile.WriteAllBytesAsync(_state.JournalPath, JsonSerializer.SerializeToUtf8Bytes(journal, RootState.JsonOptions), cancellationToken).ConfigureAwait(false);
@@ -87,6 +88,7 @@ public sealed class InstallTransaction
             foreach (var skill in _skills)
             {
                 var destination = Path.Combine(_skillsFolder, skill.Name);
+                current = destination;
                 if (skill.HadFolder && Directory.Exists(destination))
                 {
                     Directory.Move(destination, Path.Combine(AsideFolder, skill.Name));
@@ -103,6 +105,7 @@ public sealed class InstallTransaction
 
             if (newLock is not null && before != after)
             {
+                current = lockPath;
                 await AtomicFile.WriteAllBytesAsync(lockPath, newLock, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -111,7 +114,7 @@ public sealed class InstallTransaction
             Rollback();
             if (RestoreIo.IsIo(ex))
             {
-                throw RestoreIo.Failure(ex is IOException && File.Exists(_state.JournalPath) ? lockPath : _skillsFolder, "update the skills root", ex);
+                throw RestoreIo.Failure(current, "write", ex);
             }
 
             throw;

@@ -55,7 +55,7 @@ public sealed class SkillRequest
     {
         if (!Oci.ImageReference.TryParse(item.Include?.Trim(), out var reference, out var referenceError))
         {
-            throw Invalid(projectFile, $"The SkillReference '{item.Include}' is not a valid OCI reference: {referenceError}. Use REGISTRY/REPOSITORY, optionally with :TAG or @sha256:DIGEST.");
+            throw Invalid(projectFile, $"The SkillReference '{item.Include}' is not a valid OCI reference: {referenceError.TrimEnd('.')}. Use REGISTRY/REPOSITORY, optionally with :TAG or @sha256:DIGEST.");
         }
 
         var version = string.IsNullOrWhiteSpace(item.Version) ? null : item.Version.Trim();
@@ -87,7 +87,7 @@ public sealed class SkillRequest
 
         if (!VersionSpec.TryParse(version, out var spec, out var specError))
         {
-            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has an invalid Version: {specError}.");
+            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has an invalid Version: {specError.TrimEnd('.')}.");
         }
 
         return new SkillRequest(project, item, repository, spec, null, null) { ProjectFile = projectFile };

@@ -140,7 +140,7 @@ internal sealed class SkillStager(
         string? verifiedBy = null;
         if (!gate.IsInactive)
         {
-            var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null, cancellationToken).ConfigureAwait(false);
+            var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
             if (trust.Unavailable is { } unavailable)
             {
                 diagnostics.Add(unavailable);

@@ -114,7 +114,7 @@ public sealed class SkillTrustGate
         if (snapshot is null)
         {
             throw new SkillsOciException(ErrorCodes.SignatureSnapshotMissing,
-                $"The skill '{name}' ({display}) is covered by {policy} but no signature snapshot is in the cache, so it cannot be verified offline. Run 'dotnet restore' (with the registry reachable) to take one.",
+                $"The skill '{name}' ({display}) is covered by {policy} but no signature snapshot is in the cache, so it cannot be verified offline. Run 'dotnet msbuild -t:RepairSkills' with the registry reachable to take one (a plain restore takes one whenever it installs the skill or its policy changes).",
                 _projectPath);
         }
 

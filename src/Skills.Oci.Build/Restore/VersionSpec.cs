@@ -108,7 +108,8 @@ public sealed class VersionSpec
         var sorted = versions.Keys.OrderBy(v => v).ToList();
         if (Range is null || sorted.Count == 0)
         {
-            return sorted.Select(v => versions[v]).TakeLast(count * 2).ToList();
+            // An exact tag has no "nearest": the newest versions are the useful hint.
+            return sorted.Select(v => versions[v]).TakeLast(count).ToList();
         }
 
         var anchor = Range.MinVersion ?? Range.MaxVersion;

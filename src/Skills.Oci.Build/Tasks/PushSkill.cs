@@ -30,6 +30,9 @@ public sealed class PushSkill : SkillsOciTask
 
     public string ProjectFile { get; set; } = string.Empty;
 
+    /// <summary>Problems without a better location point at the project, not at the SDK's targets file in the NuGet cache.</summary>
+    protected override string? DefaultDiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? base.DefaultDiagnosticFile : ProjectFile;
+
     /// <summary>A PEM private key (PKCS#8, or a cosign encrypted key) that signs the pushed manifest.</summary>
     public string? SigningKey { get; set; }
 

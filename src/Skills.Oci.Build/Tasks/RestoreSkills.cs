@@ -184,10 +184,16 @@ public sealed class RestoreSkills : SkillsOciTask
             return diagnostic;
         }
 
+        // Messages name a reference as written, or by its repository (a tag or digest is not always repeated).
         var item = SkillReferences
             .Where(i => i.ItemSpec.Length > 0 && diagnostic.Message.Contains(i.ItemSpec, StringComparison.Ordinal))
             .OrderByDescending(i => i.ItemSpec.Length)
-            .FirstOrDefault();
+            .FirstOrDefault()
+            ?? SkillReferences
+                .Where(i => ImageReference.TryParse(i.ItemSpec.Trim(), out var reference, out _) &&
+                            diagnostic.Message.Contains(reference!.RepositoryName, StringComparison.Ordinal))
+                .OrderByDescending(i => i.ItemSpec.Length)
+                .FirstOrDefault();
         var file = item?.GetMetadata("DefiningProjectFullPath");
         if (item is null || string.IsNullOrEmpty(file))
         {

@@ -125,7 +125,7 @@ public sealed class SkillTrustEvaluator
                 ? Diagnostic.Error(ErrorCodes.SignatureMissing, $"No signature is attached to {subject}, and the trust policy requires one by {requirement.Policy}.{Notes(found)}")
                 : Diagnostic.Error(
                     CommonCode(candidates.Count > 0 ? candidates : rejections, ErrorCodes.SignatureNotTrusted),
-                    $"No signature attached to {subject} satisfies the trust policy ({requirement.Policy}): {string.Join("; ", rejections)}.{Notes(found)}"));
+                    $"No signature attached to {subject} satisfies the trust policy ({requirement.Policy}): {string.Join("; ", rejections).TrimEnd('.')}.{Notes(found)}"));
         }
 
         if (requirement.Provenance is { } required && provenance is null)

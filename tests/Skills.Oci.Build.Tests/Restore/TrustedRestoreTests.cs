@@ -177,4 +177,63 @@ public sealed class TrustedRestoreTests : IDisposable
 
         public Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor blob, CancellationToken cancellationToken) => inner.FetchBlobAsync(repository, blob, cancellationToken);
     }
+
+    [Fact]
+    public async Task A_policy_added_after_install_is_applied_by_the_next_restore_and_a_failing_skill_leaves_the_agent_folders()
+    {
+        var source = await PublishSignedAsync();
+        Assert.True((await RestoreAsync(source, _ws.Options())).Succeeded);
+        Assert.True((await RestoreAsync(source, _ws.Options())).WasUpToDate);
+        using var other = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
+        var otherKey = _ws.TempPath("other.pub");
+        File.WriteAllText(otherKey, other.PublicKey.ToPem());
+        var wrong = _ws.Options() with { TrustPolicies = [new SkillTrustPolicyItem($"{SkillRegistry.Registry}/skills/*", new Dictionary<string, string> { ["Key"] = otherKey })] };
+
+        // Before: "up to date", and the unverified skill stayed where agents read it.
+        var failed = await RestoreAsync(source, wrong);
+
+        Assert.False(failed.WasUpToDate);
+        Assert.Equal([ErrorCodes.SignerMismatch], failed.Diagnostics.Select(d => d.Code));
+        Assert.False(Directory.Exists(_ws.SkillFolder("pdf")));
+        Assert.False(File.Exists(_ws.ClaudeLink("pdf")) || Directory.Exists(_ws.ClaudeLink("pdf")));
+        Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
+        Assert.False((await RestoreAsync(source, wrong)).Succeeded);
+
+        // Fixing the policy reinstalls it, verified.
+        var fixedPolicy = await RestoreAsync(source, WithPolicy());
+        Assert.True(fixedPolicy.Succeeded, string.Join("\n", fixedPolicy.Diagnostics));
+        Assert.True(File.Exists(Path.Combine(_ws.SkillFolder("pdf"), "SKILL.md")));
+        Assert.Equal("key:" + _key.PublicKey.Fingerprint, LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills[0].VerifiedBy);
+        Assert.True((await RestoreAsync(source, WithPolicy())).WasUpToDate);
+    }
+
+    [Fact]
+    public async Task Requiring_signatures_after_install_re_verifies_and_withdraws_a_skill_no_policy_covers()
+    {
+        var source = await PublishSignedAsync();
+        Assert.True((await RestoreAsync(source, _ws.Options())).Succeeded);
+
+        var result = await RestoreAsync(source, _ws.Options() with { RequireSignatures = true });
+
+        Assert.Equal([ErrorCodes.TrustPolicyRequired], result.Diagnostics.Select(d => d.Code));
+        Assert.False(Directory.Exists(_ws.SkillFolder("pdf")));
+    }
+
+    [Fact]
+    public async Task Repair_reinstalls_a_tampered_folder_from_the_cache()
+    {
+        var source = await PublishSignedAsync();
+        Assert.True((await RestoreAsync(source, WithPolicy())).Succeeded);
+        var notes = Path.Combine(_ws.SkillFolder("pdf"), "notes.md");
+        File.WriteAllText(notes, "tampered\n");
+        Assert.True((await RestoreAsync(source, WithPolicy())).WasUpToDate);
+        var calls = source.Lookups;
+
+        var repaired = await RestoreAsync(source, WithPolicy() with { Repair = true });
+
+        Assert.True(repaired.Succeeded, string.Join("\n", repaired.Diagnostics));
+        Assert.Equal("x\n", File.ReadAllText(notes));
+        Assert.Equal(1, repaired.Cached);
+        Assert.True(source.Lookups > calls, "repair re-verifies from the registry");
+    }
 }
