@@ -3,6 +3,7 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;
@@ -125,7 +126,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         }
         catch (RegistryException ex)
         {
-            return run.Failed(RegistryDiagnostics.ToDiagnostic(ex, request.ProjectPath));
+            return run.Failed(RegistryErrorMapping.ToDiagnostic(ex, request.ProjectPath));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Trust.Cosign;
 
 namespace Skills.Oci.Build.Trust.Registry;

@@ -1,6 +1,7 @@
 using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>One logical request to a registry, re-creatable so it can be retried and re-authorized.</summary>
 internal sealed record RegistryRequest(ImageReference Target, HttpMethod Method, string PathAndQuery)

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>What <see cref="RegistryClient.PushBlobAsync"/> had to do.</summary>
 public enum BlobPushResult
