@@ -25,6 +25,9 @@ internal sealed record RegistryRequest(ImageReference Target, HttpMethod Method,
     /// <summary>Follow redirects (blob downloads may be redirected to storage); never for uploads.</summary>
     public bool FollowRedirects { get; init; }
 
+    /// <summary>Ask for the bytes from this offset on (<c>Range: bytes=N-</c>), to resume a download.</summary>
+    public long? RangeFrom { get; init; }
+
     /// <summary>No repository scope: the <c>/v2/</c> API check.</summary>
     public bool RegistryLevel { get; init; }
 
