@@ -293,7 +293,10 @@ internal sealed class RegistryTransport : IDisposable
             innermost = innermost.InnerException;
         }
 
-        return innermost == exception ? exception.Message : $"{exception.Message} ({innermost.Message})";
+        // The socket's reason is often already in the outer message ("Connection refused (host:port)"): say it once.
+        return innermost == exception || exception.Message.Contains(innermost.Message, StringComparison.OrdinalIgnoreCase)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
     }
 
     /// <summary>A URL for messages: query strings are dropped because upload state and signatures live there.</summary>
