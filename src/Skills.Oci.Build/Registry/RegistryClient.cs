@@ -127,25 +127,13 @@ public sealed class RegistryClient : IDisposable
     /// released only once the whole blob has verified. Refused before any byte when the descriptor
     /// is over <paramref name="maxBytes"/>.
     /// </summary>
-    public async Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor descriptor, long maxBytes, CancellationToken cancellationToken = default)
-    {
-        if (descriptor.Size > maxBytes)
-        {
-            throw RegistryResponse.TooLarge(repository, "blob", descriptor.Size, maxBytes);
-        }
-
-        return await OpenBlobAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor descriptor, long maxBytes, CancellationToken cancellationToken = default) =>
+        await OpenBlobAsync(repository, descriptor, maxBytes, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Fetches a small blob (a config, a signature) whole, verified.</summary>
     public async Task<byte[]> FetchBlobBytesAsync(ImageReference repository, Descriptor descriptor, long maxBytes, CancellationToken cancellationToken = default)
     {
-        if (descriptor.Size > maxBytes)
-        {
-            throw RegistryResponse.TooLarge(repository, "blob", descriptor.Size, maxBytes);
-        }
-
-        await using var stream = await OpenBlobAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
+        await using var stream = await OpenBlobAsync(repository, descriptor, maxBytes, cancellationToken).ConfigureAwait(false);
         return await stream.ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -158,21 +146,19 @@ public sealed class RegistryClient : IDisposable
     /// PATCH chunks. <paramref name="openContent"/> is called once per attempt; what it returns is
     /// checked against the descriptor as it is sent, so a changed file never becomes a blob.
     /// </summary>
-    public async Task<BlobPushResult> PushBlobAsync(
+    public Task<BlobPushResult> PushBlobAsync(
         ImageReference repository,
         Descriptor descriptor,
         Func<CancellationToken, Task<Stream>> openContent,
         ImageReference? mountFrom = null,
-        CancellationToken cancellationToken = default)
-    {
-        return await _uploader.PushAsync(
+        CancellationToken cancellationToken = default) =>
+        _uploader.PushAsync(
             repository,
             descriptor,
             openContent,
             mountFrom,
             ct => BlobExistsAsync(repository, descriptor.Digest, RegistryOperation.Push, ct),
-            cancellationToken).ConfigureAwait(false);
-    }
+            cancellationToken);
 
     /// <summary>Pushes a blob we hold in memory (a config).</summary>
     public Task<BlobPushResult> PushBlobAsync(ImageReference repository, Descriptor descriptor, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
@@ -340,8 +326,13 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>The blob's body under a verifying stream; a body cut mid-stream resumes (see <see cref="ResumableBlobStream"/>).</summary>
-    private async Task<VerifyingReadStream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken)
+    private async Task<VerifyingReadStream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, long maxBytes, CancellationToken cancellationToken)
     {
+        if (descriptor.Size > maxBytes)
+        {
+            throw RegistryResponse.TooLarge(repository, "blob", descriptor.Size, maxBytes);
+        }
+
         var response = await SendBlobRequestAsync(repository, descriptor, null, cancellationToken).ConfigureAwait(false);
         try
         {
