@@ -18,6 +18,9 @@ public enum FaultKind
 
     /// <summary>Forward, send the headers and half of the body, then abort the connection.</summary>
     CutResponseBody,
+
+    /// <summary>Forward without a Content-Length and end the response cleanly after half of the body.</summary>
+    TruncateResponseBody,
 }
 
 /// <summary>A fault applied to the next <see cref="Times"/> requests matching a method and a path pattern.</summary>
@@ -158,6 +161,9 @@ public sealed class FaultProxy : IAsyncDisposable
     public FaultRule CutResponseBody(string? method, string pathPattern, int times = 1) =>
         AddFault(new FaultRule(FaultKind.CutResponseBody, method, pathPattern, times));
 
+    public FaultRule TruncateResponseBody(string? method, string pathPattern, int times = 1) =>
+        AddFault(new FaultRule(FaultKind.TruncateResponseBody, method, pathPattern, times));
+
     /// <summary>Queues a rule; rules are tried in the order they were added and the first unexhausted match applies.</summary>
     public FaultRule AddFault(FaultRule rule)
     {
@@ -278,6 +284,13 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
             }
 
+            var declaredLength = upstreamResponse.Content.Headers.ContentLength;
+            if (fault == FaultKind.TruncateResponseBody)
+            {
+                // Chunked, so ending early is a clean end the client cannot tell from a complete body.
+                response.Headers.ContentLength = null;
+            }
+
             if (upstreamResponse.Headers.Location is { IsAbsoluteUri: true } location && location.Authority == _upstream.Authority)
             {
                 response.Headers.Location = new Uri(BaseUri, location.PathAndQuery).ToString();
@@ -293,7 +306,7 @@ public sealed class FaultProxy : IAsyncDisposable
             var buffer = new byte[81920];
             var first = true;
             // A cut sends half the declared body (at least one byte) and then aborts the connection.
-            var cutAfter = fault == FaultKind.CutResponseBody ? Math.Max(1, (upstreamResponse.Content.Headers.ContentLength ?? 2) / 2) : long.MaxValue;
+            var cutAfter = fault is FaultKind.CutResponseBody or FaultKind.TruncateResponseBody ? Math.Max(1, (declaredLength ?? 2) / 2) : long.MaxValue;
             long sent = 0;
             int read;
             while ((read = await body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
@@ -301,6 +314,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 if (sent + read >= cutAfter)
                 {
                     await response.Body.WriteAsync(buffer.AsMemory(0, (int)(cutAfter - sent)), context.RequestAborted).ConfigureAwait(false);
+                    if (fault == FaultKind.TruncateResponseBody)
+                    {
+                        return;
+                    }
+
                     await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                     // A reset discards what the client has not read yet: let it take the headers and bytes sent first.
                     await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted).ConfigureAwait(false);

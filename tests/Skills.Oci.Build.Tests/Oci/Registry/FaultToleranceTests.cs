@@ -158,6 +158,20 @@ public sealed class FaultToleranceTests(RegistryFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_blob_body_that_ends_early_without_a_length_resumes_too()
+    {
+        var (artifact, repository) = await PushedAsync("truncated");
+        using var client = TestClients.Isolated();
+        var rule = _proxy.TruncateResponseBody("GET", "/blobs/sha256:" + artifact.LayerDescriptor.Digest.Encoded);
+
+        var layer = await TestClients.ReadAllAsync(await client.FetchBlobAsync(repository, artifact.LayerDescriptor, long.MaxValue));
+
+        Assert.Equal(artifact.Layer, layer);
+        Assert.Equal(1, rule.Applied);
+        Assert.Contains(_proxy.Requests, r => r.Method == "GET" && r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal) && r.Status == 206);
+    }
+
+    [Fact]
     public async Task A_blob_body_cut_every_time_is_unreachable_once_the_retries_are_spent()
     {
         var (artifact, repository) = await PushedAsync("cut-always");
