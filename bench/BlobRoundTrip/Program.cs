@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 
 var sizeMiB = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;

@@ -50,6 +50,8 @@ public sealed class DefaultCredentialProvider : ICredentialProvider
     public string DescribeSources(string registry)
     {
         var path = DockerConfig.DefaultPath(_environment) ?? "~/.docker/config.json";
-        return $"{EnvironmentCredentials.Username}/{EnvironmentCredentials.Password} (and the PULL/PUSH variants), then the Docker configuration '{path}'";
+        // A missing file is the usual reason nothing was found; say so rather than name it as if it was read.
+        var dockerConfig = File.Exists(path) ? $"the Docker configuration '{path}'" : $"the Docker configuration (no Docker config at {path})";
+        return $"{EnvironmentCredentials.Username}/{EnvironmentCredentials.Password} (and the PULL/PUSH variants), then {dockerConfig}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Auth;
 
@@ -111,7 +112,7 @@ public sealed class DockerConfig
 
     /// <summary>The key under which the helper expects the registry (Docker Hub's legacy URL for docker.io).</summary>
     public static string HelperServerUrl(string registry) =>
-        RegistryNames.Normalize(registry) == "docker.io" ? "https://index.docker.io/v1/" : registry;
+        RegistryNames.IsDockerHub(registry) ? RegistryNames.DockerHubLegacyUrl : registry;
 
     /// <summary>Inline credentials from <c>auths</c>, if the registry has an entry with any.</summary>
     public RegistryCredential? FindInline(string registry)
@@ -167,5 +168,5 @@ public sealed class DockerConfig
     }
 
     private static IEnumerable<string> CandidateNames(string registry) =>
-        RegistryNames.Normalize(registry) == "docker.io" ? RegistryNames.DockerHubAliases : [registry];
+        RegistryNames.IsDockerHub(registry) ? RegistryNames.DockerHubAliases : [registry];
 }

@@ -1,3 +1,5 @@
+using Skills.Oci.Build.Oci;
+
 namespace Skills.Oci.Build.Auth;
 
 /// <summary>
@@ -37,44 +39,5 @@ public static class EnvironmentCredentials
         }
 
         return RegistryCredential.FromPassword($"the environment variables {userVariable} and {passwordVariable}", user, password);
-    }
-}
-
-/// <summary>How registry names appear in settings and in Docker's config, and how to match them.</summary>
-public static class RegistryNames
-{
-    /// <summary>The names Docker and Podman store Docker Hub credentials under.</summary>
-    public static readonly IReadOnlyList<string> DockerHubAliases =
-        ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
-
-    /// <summary>
-    /// Reduces a config key to <c>host[:port]</c>: Docker's keys may carry a scheme and a path
-    /// (<c>https://index.docker.io/v1/</c>).
-    /// </summary>
-    public static string Normalize(string key)
-    {
-        var value = key.Trim();
-        var scheme = value.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            value = value[(scheme + 3)..];
-        }
-
-        var slash = value.IndexOf('/');
-        if (slash >= 0)
-        {
-            value = value[..slash];
-        }
-
-        value = value.ToLowerInvariant();
-        return value is "index.docker.io" or "registry-1.docker.io" ? "docker.io" : value;
-    }
-
-    /// <summary>True when a comma- or semicolon-separated list names the registry (case- and space-insensitive).</summary>
-    public static bool ListContains(string list, string registry)
-    {
-        var wanted = Normalize(registry);
-        return list.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Any(entry => Normalize(entry) == wanted);
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Oci;
-using BoundedReadStream = Skills.Oci.Build.IO.BoundedReadStream;
+using Skills.Oci.Build.IO;
 
 namespace Skills.Oci.Build.Format;
 

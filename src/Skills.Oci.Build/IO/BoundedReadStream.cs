@@ -1,4 +1,3 @@
-using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.IO;
 

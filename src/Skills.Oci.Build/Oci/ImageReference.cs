@@ -11,8 +11,6 @@ namespace Skills.Oci.Build.Oci;
 /// </summary>
 public sealed partial class ImageReference : IEquatable<ImageReference>
 {
-    public const string DockerHubRegistry = "docker.io";
-    public const string DockerHubHost = "registry-1.docker.io";
     private const int MaxNameLength = 255;
 
     private ImageReference(string registry, string repository, string? tag, Digest? digest)
@@ -34,7 +32,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
     public Digest? Digest { get; }
 
     /// <summary>The host (and port) requests go to: <c>registry-1.docker.io</c> for Docker Hub.</summary>
-    public string RegistryHost => Registry == DockerHubRegistry ? DockerHubHost : Registry;
+    public string RegistryHost => RegistryNames.HostOf(Registry);
 
     /// <summary>What to ask the registry for: the digest when there is one, else the tag.</summary>
     public string? ManifestReference => Digest?.ToString() ?? Tag;
@@ -91,7 +89,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
         }
         else
         {
-            registry = DockerHubRegistry;
+            registry = RegistryNames.DockerHub;
         }
 
         string? tag = null;
@@ -100,9 +98,8 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
         {
             tag = rest[(colon + 1)..];
             rest = rest[..colon];
-            if (!TagPattern().IsMatch(tag))
+            if (!Oci.Tag.TryParse(tag, out _, out error))
             {
-                error = $"'{tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128 characters, not starting with '.' or '-')";
                 return false;
             }
         }
@@ -125,15 +122,8 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
             return false;
         }
 
-        if (registry is "index.docker.io" or DockerHubHost)
-        {
-            registry = DockerHubRegistry;
-        }
-
-        if (registry == DockerHubRegistry && !rest.Contains('/'))
-        {
-            rest = "library/" + rest;
-        }
+        registry = RegistryNames.CanonicalRegistry(registry);
+        rest = RegistryNames.CanonicalRepository(registry, rest);
 
         if (registry.Length + 1 + rest.Length > MaxNameLength)
         {
@@ -226,9 +216,6 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
 
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TagPattern();
 }
 
 /// <summary>A reference that does not follow distribution's grammar.</summary>

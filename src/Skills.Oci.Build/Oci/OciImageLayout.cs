@@ -101,7 +101,9 @@ public sealed class OciImageLayout
     }
 
     /// <summary>Opens a stored blob; reading verifies it against the descriptor.</summary>
-    public Stream OpenBlob(Descriptor descriptor)
+    public Stream OpenBlob(Descriptor descriptor) => OpenVerifiedBlob(descriptor);
+
+    private VerifyingReadStream OpenVerifiedBlob(Descriptor descriptor)
     {
         var path = BlobPath(descriptor.Digest);
         FileStream file;
@@ -129,16 +131,8 @@ public sealed class OciImageLayout
             throw new RegistryException(RegistryErrorKind.TooLarge, $"The blob {descriptor.Digest} is {descriptor.Size} bytes, more than the limit of {maxBytes} bytes.");
         }
 
-        await using var stream = OpenBlob(descriptor);
-        var buffer = new byte[descriptor.Size];
-        await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-        // The stream verifies when its last byte is read; an empty blob verifies on the first read.
-        if (descriptor.Size == 0)
-        {
-            _ = await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
-        }
-
-        return buffer;
+        await using var stream = OpenVerifiedBlob(descriptor);
+        return await stream.ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The manifests listed in index.json.</summary>

@@ -54,6 +54,9 @@ public sealed class RegistryException : Exception
     /// <summary>The registry's error message, when it sent one.</summary>
     public string? RegistryMessage { get; init; }
 
+    /// <summary>How many attempts were made before giving up, for failures that were retried.</summary>
+    public int? Attempts { get; init; }
+
     /// <summary>Where credentials came from for the failed request (never the secret itself).</summary>
     public string? CredentialSource { get; init; }
 }

@@ -1,3 +1,5 @@
+using Skills.Oci.Build.IO;
+
 namespace Skills.Oci.Build.Oci;
 
 /// <summary>
@@ -87,6 +89,19 @@ public sealed class VerifyingReadStream : ReadOnlyForwardStream
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// Reads the whole content into memory, verified: the one way small blobs (manifests, configs,
+    /// signatures) are read whole, from a registry or an image layout.
+    /// </summary>
+    public async Task<byte[]> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[_expectedSize - _position];
+        await this.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        // Verification completes on the read that reaches the end; an empty blob needs one more read.
+        _ = await ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
+        return buffer;
     }
 
     /// <summary>At most one byte past the expected end: enough to notice over-long content.</summary>

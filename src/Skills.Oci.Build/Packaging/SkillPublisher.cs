@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust;
 
@@ -47,7 +47,7 @@ public sealed partial class SkillPublisher(RegistryClient client)
         var tags = new List<string> { version.Text };
         foreach (var tag in request.AdditionalTags.Select(t => t.Trim()).Where(t => t.Length > 0))
         {
-            if (!TagPattern().IsMatch(tag))
+            if (!Tag.IsValid(tag))
             {
                 throw new SkillsOciException(ErrorCodes.SkillTagInvalid,
                     $"SkillAdditionalTags holds '{tag}', which is not a valid OCI tag (letters, digits, '_', '.', '-'; at most 128 characters, not starting with '.' or '-').",
@@ -105,7 +105,4 @@ public sealed partial class SkillPublisher(RegistryClient client)
 
         return reference;
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TagPattern();
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NuGet.Versioning;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Packaging;
 
@@ -73,7 +74,7 @@ public sealed partial class SkillVersion
     /// </summary>
     public Diagnostic? CheckUsableAsRegistryTag(string? file)
     {
-        if (!HasBuildMetadata && OciTag().IsMatch(Text))
+        if (!HasBuildMetadata && Tag.IsValid(Text))
         {
             return null;
         }
@@ -84,7 +85,4 @@ public sealed partial class SkillVersion
     /// <summary><c>latest</c>, <c>stable</c>, <c>1</c>, <c>1.2</c>: tags that move, never a publish version.</summary>
     [GeneratedRegex(@"^(latest|stable|edge|main|[0-9]+(\.[0-9]+)?)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex MovingTag();
-
-    [GeneratedRegex(@"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex OciTag();
 }

@@ -88,7 +88,7 @@ internal sealed class LockFileReader(byte[] bytes, string path)
         }
 
         normalised = parsed!;
-        if (tag.Length > 0 && !TagText.IsValidTag(tag))
+        if (tag.Length > 0 && !Tag.IsValid(tag))
         {
             throw Invalid($"the tag '{tag}' is not a valid tag", $"{at}.source.tag");
         }

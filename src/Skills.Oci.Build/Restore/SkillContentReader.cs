@@ -103,14 +103,6 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     private static async Task<byte[]> ReadVerifiedAsync(Stream raw, Descriptor descriptor, string display, CancellationToken cancellationToken)
     {
         await using var verifying = new VerifyingReadStream(raw, descriptor.Digest, descriptor.Size) { Source = display };
-        var buffer = new byte[descriptor.Size];
-        await verifying.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-        // Verification completes on the read that reaches the end; an empty blob needs one more read.
-        if (descriptor.Size == 0)
-        {
-            _ = await verifying.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
-        }
-
-        return buffer;
+        return await verifying.ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;
@@ -33,7 +34,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         }
         catch (RegistryException ex)
         {
-            return Failed(RegistryDiagnostics.ToDiagnostic(ex, request.ProjectPath));
+            return Failed(RegistryErrorMapping.ToDiagnostic(ex, request.ProjectPath));
         }
         catch (Exception ex) when (RestoreIo.IsIo(ex))
         {

@@ -1,6 +1,7 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -73,7 +74,7 @@ internal sealed class SkillStager(
                     ? Diagnostic.Error(ErrorCodes.LockedDigestGone,
                         $"The skill '{entry.Name}' is locked at {entry.Source.Ref}, but the registry no longer has that digest, so it was not installed (the other skills were). Run 'dotnet msbuild -t:UpdateSkills -p:SkillsToUpdate={entry.Name}' to lock what its tag points at now.",
                         request.EffectiveLockFilePath)
-                    : ex is SkillsOciException coded ? coded.Diagnostic : RegistryDiagnostics.ToDiagnostic((RegistryException)ex, request.ProjectPath));
+                    : ex is SkillsOciException coded ? coded.Diagnostic : RegistryErrorMapping.ToDiagnostic((RegistryException)ex, request.ProjectPath));
             }
         }
 

@@ -1,4 +1,5 @@
 using NuGet.Versioning;
+using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -42,7 +43,7 @@ public sealed class VersionSpec
             return true;
         }
 
-        if (TagText.IsValidTag(text))
+        if (Tag.IsValid(text))
         {
             spec = new VersionSpec(text, null, text);
             error = string.Empty;
@@ -154,12 +155,3 @@ public sealed class VersionSpec
 
 /// <summary>The tag chosen for a spec, its version when it is one, and whether it is exactly what was asked.</summary>
 public sealed record TagMatch(string Tag, NuGetVersion? Version, bool IsExactMatch);
-
-/// <summary>OCI tag grammar (distribution): what a tag may look like.</summary>
-internal static class TagText
-{
-    public static bool IsValidTag(string text) =>
-        text.Length is > 0 and <= 128 &&
-        (char.IsAsciiLetterOrDigit(text[0]) || text[0] == '_') &&
-        text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
-}

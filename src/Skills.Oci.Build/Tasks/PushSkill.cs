@@ -3,6 +3,7 @@ using Microsoft.Build.Utilities;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Packaging;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust;
 

@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Restore;
 using Skills.Oci.Build.Trust.Policy;
 

@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace Skills.Oci.Build.Tasks;
@@ -37,7 +38,7 @@ public abstract class SkillsOciTask : MSBuildTask, ICancelableTask
         }
         catch (RegistryException ex)
         {
-            LogDiagnostic(RegistryDiagnostics.ToDiagnostic(ex, DefaultDiagnosticFile));
+            LogDiagnostic(RegistryErrorMapping.ToDiagnostic(ex, DefaultDiagnosticFile));
         }
         catch (ReferenceFormatException ex)
         {

@@ -46,6 +46,22 @@ public sealed class CredentialSourceTests : IDisposable
     }
 
     [Fact]
+    public void The_sources_say_when_there_is_no_Docker_config()
+    {
+        var missing = Path.Combine(_folder, "nowhere");
+        var present = Path.Combine(_folder, "present");
+        Directory.CreateDirectory(present);
+        File.WriteAllText(Path.Combine(present, "config.json"), "{}");
+
+        var withoutConfig = new DefaultCredentialProvider(k => k == "DOCKER_CONFIG" ? missing : null).DescribeSources("ghcr.io");
+        var withConfig = new DefaultCredentialProvider(k => k == "DOCKER_CONFIG" ? present : null).DescribeSources("ghcr.io");
+
+        Assert.Contains($"no Docker config at {Path.Combine(missing, "config.json")}", withoutConfig, StringComparison.Ordinal);
+        Assert.Contains($"the Docker configuration '{Path.Combine(present, "config.json")}'", withConfig, StringComparison.Ordinal);
+        Assert.DoesNotContain("no Docker config", withConfig, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Token_user_name_means_an_identity_token()
     {
         var credential = RegistryCredential.FromPassword("test", "<token>", "refresh-me");

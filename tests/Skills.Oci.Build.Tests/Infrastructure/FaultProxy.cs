@@ -15,6 +15,12 @@ public enum FaultKind
 
     /// <summary>Abort the connection without any response.</summary>
     DropConnection,
+
+    /// <summary>Forward, send the headers and half of the body, then abort the connection.</summary>
+    CutResponseBody,
+
+    /// <summary>Forward without a Content-Length and end the response cleanly after half of the body.</summary>
+    TruncateResponseBody,
 }
 
 /// <summary>A fault applied to the next <see cref="Times"/> requests matching a method and a path pattern.</summary>
@@ -81,7 +87,7 @@ public sealed record ProxiedRequest(string Method, string PathAndQuery, int Stat
 
 /// <summary>
 /// A reverse proxy on a free loopback port in front of a plain-HTTP registry, injecting queued faults:
-/// corrupted bodies, error statuses and dropped connections. Absolute <c>Location</c> headers that point
+/// corrupted bodies, error statuses, dropped connections and bodies cut mid-stream. Absolute <c>Location</c> headers that point
 /// at the upstream are rewritten to the proxy so that uploads keep flowing through it.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
@@ -122,6 +128,9 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Requests that were sent on to the upstream (faults answered by the proxy itself are not counted).</summary>
     public int ForwardedCount => Volatile.Read(ref _forwarded);
 
+    /// <summary>Drop <c>Range</c> headers, like a registry that always answers the whole blob (200).</summary>
+    public bool IgnoreRangeRequests { get; set; }
+
     public IReadOnlyList<ProxiedRequest> Requests
     {
         get
@@ -148,6 +157,12 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public FaultRule DropConnection(string? method, string pathPattern, int times = 1) =>
         AddFault(new FaultRule(FaultKind.DropConnection, method, pathPattern, times));
+
+    public FaultRule CutResponseBody(string? method, string pathPattern, int times = 1) =>
+        AddFault(new FaultRule(FaultKind.CutResponseBody, method, pathPattern, times));
+
+    public FaultRule TruncateResponseBody(string? method, string pathPattern, int times = 1) =>
+        AddFault(new FaultRule(FaultKind.TruncateResponseBody, method, pathPattern, times));
 
     /// <summary>Queues a rule; rules are tried in the order they were added and the first unexhausted match applies.</summary>
     public FaultRule AddFault(FaultRule rule)
@@ -215,11 +230,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
         }
 
-        await ForwardAsync(context, pathAndQuery, corrupt: rule is not null).ConfigureAwait(false);
+        await ForwardAsync(context, pathAndQuery, rule?.Kind).ConfigureAwait(false);
     }
 
-    private async Task ForwardAsync(HttpContext context, string pathAndQuery, bool corrupt)
+    private async Task ForwardAsync(HttpContext context, string pathAndQuery, FaultKind? fault)
     {
+        var corrupt = fault == FaultKind.CorruptResponseBody;
         var request = context.Request;
         using var upstreamRequest = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, pathAndQuery));
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -230,7 +246,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
         foreach (var header in request.Headers)
         {
-            if (HopByHopHeaders.Contains(header.Key))
+            if (HopByHopHeaders.Contains(header.Key) || (IgnoreRangeRequests && header.Key.Equals("Range", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -268,12 +284,19 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
             }
 
+            var declaredLength = upstreamResponse.Content.Headers.ContentLength;
+            if (fault == FaultKind.TruncateResponseBody)
+            {
+                // Chunked, so ending early is a clean end the client cannot tell from a complete body.
+                response.Headers.ContentLength = null;
+            }
+
             if (upstreamResponse.Headers.Location is { IsAbsoluteUri: true } location && location.Authority == _upstream.Authority)
             {
                 response.Headers.Location = new Uri(BaseUri, location.PathAndQuery).ToString();
             }
 
-            Record(request.Method, pathAndQuery, response.StatusCode, corrupt ? FaultKind.CorruptResponseBody : null);
+            Record(request.Method, pathAndQuery, response.StatusCode, fault);
             if (HttpMethods.IsHead(request.Method))
             {
                 return;
@@ -282,9 +305,27 @@ public sealed class FaultProxy : IAsyncDisposable
             await using var body = await upstreamResponse.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
             var buffer = new byte[81920];
             var first = true;
+            // A cut sends half the declared body (at least one byte) and then aborts the connection.
+            var cutAfter = fault is FaultKind.CutResponseBody or FaultKind.TruncateResponseBody ? Math.Max(1, (declaredLength ?? 2) / 2) : long.MaxValue;
+            long sent = 0;
             int read;
             while ((read = await body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
             {
+                if (sent + read >= cutAfter)
+                {
+                    await response.Body.WriteAsync(buffer.AsMemory(0, (int)(cutAfter - sent)), context.RequestAborted).ConfigureAwait(false);
+                    if (fault == FaultKind.TruncateResponseBody)
+                    {
+                        return;
+                    }
+
+                    await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    // A reset discards what the client has not read yet: let it take the headers and bytes sent first.
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted).ConfigureAwait(false);
+                    context.Abort();
+                    return;
+                }
+
                 if (corrupt && first)
                 {
                     // Same length, different bytes: only a digest check can notice.
@@ -295,6 +336,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
 
                 first = false;
+                sent += read;
                 await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
             }
         }

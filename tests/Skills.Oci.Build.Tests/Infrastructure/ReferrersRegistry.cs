@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 
 namespace Skills.Oci.Build.Tests.Infrastructure;
 

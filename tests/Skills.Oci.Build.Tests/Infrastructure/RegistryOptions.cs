@@ -1,3 +1,5 @@
+using Skills.Oci.Build.Registry;
+
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
 /// <summary>How a <see cref="RegistryProcess"/> is configured. The default is a plain-HTTP registry without auth.</summary>

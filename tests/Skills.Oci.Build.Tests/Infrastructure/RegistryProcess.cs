@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
+using Skills.Oci.Build.Registry;
 
 namespace Skills.Oci.Build.Tests.Infrastructure;
 

@@ -118,18 +118,14 @@ public sealed class SkillTrustPolicySet
         }
         else
         {
-            registry = ImageReference.DockerHubRegistry;
+            registry = RegistryNames.DockerHub;
             rest = pattern;
         }
 
-        if (registry is "index.docker.io" or ImageReference.DockerHubHost)
+        registry = RegistryNames.CanonicalRegistry(registry);
+        if (!rest.StartsWith("**", StringComparison.Ordinal))
         {
-            registry = ImageReference.DockerHubRegistry;
-        }
-
-        if (registry == ImageReference.DockerHubRegistry && !rest.Contains('/', StringComparison.Ordinal) && !rest.StartsWith("**", StringComparison.Ordinal))
-        {
-            rest = "library/" + rest;
+            rest = RegistryNames.CanonicalRepository(registry, rest);
         }
 
         return $"{registry}/{rest.TrimEnd('/')}";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Sigstore.Cosign;
 
 namespace Skills.Oci.Build.Trust.Signatures;

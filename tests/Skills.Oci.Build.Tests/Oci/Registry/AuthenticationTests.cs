@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Skills.Oci.Build.Auth;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
@@ -51,7 +52,7 @@ public sealed class AuthenticationTests : IDisposable
         Assert.Contains("auth/basic-bad", error.Message, StringComparison.Ordinal);
         Assert.Contains("SKILLS_OCI_REGISTRY_USERNAME", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-secret-value", error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("wrong-secret-value", RegistryDiagnostics.ToDiagnostic(error).ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret-value", RegistryErrorMapping.ToDiagnostic(error).ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class AuthenticationTests : IDisposable
         Assert.Equal("anonymous", error.CredentialSource);
         Assert.Contains("No credentials were found", error.Message, StringComparison.Ordinal);
         Assert.Contains("empty-docker", error.Message, StringComparison.Ordinal);
-        Assert.Equal(ErrorCodes.RegistryUnauthorized, RegistryDiagnostics.ToDiagnostic(error).Code);
+        Assert.Equal(ErrorCodes.RegistryUnauthorized, RegistryErrorMapping.ToDiagnostic(error).Code);
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class AuthenticationTests : IDisposable
         var error = await Assert.ThrowsAsync<RegistryException>(() => SampleArtifact.Create("readonly").PushAsync(client, repository, "1.0.0"));
 
         Assert.Equal(RegistryErrorKind.Denied, error.Kind);
-        Assert.Equal(ErrorCodes.RegistryDenied, RegistryDiagnostics.ToDiagnostic(error).Code);
+        Assert.Equal(ErrorCodes.RegistryDenied, RegistryErrorMapping.ToDiagnostic(error).Code);
     }
 
     [Fact]

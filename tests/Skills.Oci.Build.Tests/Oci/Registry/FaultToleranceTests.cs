@@ -1,4 +1,6 @@
+using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
@@ -123,6 +125,67 @@ public sealed class FaultToleranceTests(RegistryFixture fixture) : IAsyncLifetim
         Assert.Equal(RegistryErrorKind.Unreachable, error.Kind);
         Assert.Equal(3, rule.Applied);
         Assert.Contains("503", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultKind.CutResponseBody)]
+    [InlineData(FaultKind.TruncateResponseBody)]
+    public async Task A_blob_body_that_ends_early_resumes_from_the_first_missing_byte(FaultKind fault)
+    {
+        var (artifact, repository) = await PushedAsync("ends-early-" + fault.ToString().ToLowerInvariant());
+        using var client = TestClients.Isolated();
+        var rule = _proxy.AddFault(new FaultRule(fault, "GET", "/blobs/sha256:" + artifact.LayerDescriptor.Digest.Encoded));
+
+        var layer = await TestClients.ReadAllAsync(await client.FetchBlobAsync(repository, artifact.LayerDescriptor, long.MaxValue));
+
+        Assert.Equal(artifact.Layer, layer);
+        Assert.Equal(1, rule.Applied);
+        // The registry answered the resumption with the rest of the blob only.
+        Assert.Contains(_proxy.Requests, r => r.Method == "GET" && r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal) && r.Status == 206);
+    }
+
+    [Fact]
+    public async Task A_cut_blob_restarts_when_the_registry_ignores_the_range_and_is_still_verified()
+    {
+        var (artifact, repository) = await PushedAsync("cut-no-range");
+        using var client = TestClients.Isolated();
+        _proxy.IgnoreRangeRequests = true;
+        var cut = _proxy.CutResponseBody("GET", "/blobs/sha256:" + artifact.LayerDescriptor.Digest.Encoded);
+
+        var layer = await TestClients.ReadAllAsync(await client.FetchBlobAsync(repository, artifact.LayerDescriptor, long.MaxValue));
+
+        Assert.Equal(artifact.Layer, layer);
+        Assert.Equal(1, cut.Applied);
+        Assert.Equal(2, _proxy.Requests.Count(r => r.Method == "GET" && r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal) && r.Status == 200));
+    }
+
+    [Fact]
+    public async Task A_blob_body_cut_every_time_is_unreachable_once_the_retries_are_spent()
+    {
+        var (artifact, repository) = await PushedAsync("cut-always");
+        using var client = TestClients.Isolated(new RegistryClientOptions { Environment = _ => null, MaxAttempts = 3 });
+        var rule = _proxy.CutResponseBody("GET", "/blobs/sha256:" + artifact.LayerDescriptor.Digest.Encoded, times: 100);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(async () =>
+            await TestClients.ReadAllAsync(await client.FetchBlobAsync(repository, artifact.LayerDescriptor, long.MaxValue)));
+
+        Assert.Equal(RegistryErrorKind.Unreachable, error.Kind);
+        Assert.Equal(3, error.Attempts);
+        Assert.Equal(3, rule.Applied);
+        Assert.Equal(ErrorCodes.RegistryUnreachable, RegistryErrorMapping.ToDiagnostic(error).Code);
+    }
+
+    [Fact]
+    public async Task A_small_blob_read_whole_survives_a_cut_body()
+    {
+        var (artifact, repository) = await PushedAsync("cut-config");
+        using var client = TestClients.Isolated();
+        var rule = _proxy.CutResponseBody("GET", "/blobs/sha256:" + artifact.LayerDescriptor.Digest.Encoded);
+
+        var bytes = await client.FetchBlobBytesAsync(repository, artifact.LayerDescriptor, long.MaxValue);
+
+        Assert.Equal(artifact.Layer, bytes);
+        Assert.Equal(1, rule.Applied);
     }
 
     [Fact]

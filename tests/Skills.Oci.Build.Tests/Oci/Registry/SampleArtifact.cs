@@ -1,5 +1,6 @@
 using System.Text;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Registry;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>How blobs are uploaded.</summary>
 public enum BlobUploadMode

@@ -5,8 +5,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>
 /// Owns how requests reach a registry: the scheme (HTTPS, with a remembered fall-back to plain HTTP
@@ -18,6 +19,7 @@ internal sealed class RegistryTransport : IDisposable
 {
     private const int MaxRedirects = 5;
     private readonly RegistryClientOptions _options;
+    private readonly RetryPolicy _retries;
     private readonly HttpClient _secure;
     private readonly Lazy<HttpClient> _insecure;
     private readonly ConcurrentDictionary<string, string> _schemes = new(StringComparer.OrdinalIgnoreCase);
@@ -25,6 +27,7 @@ internal sealed class RegistryTransport : IDisposable
     public RegistryTransport(RegistryClientOptions options)
     {
         _options = options;
+        _retries = new RetryPolicy(options);
         _secure = CreateClient(verifyCertificates: true);
         _insecure = new Lazy<HttpClient>(() => CreateClient(verifyCertificates: false));
         Authenticator = new RegistryAuthenticator(
@@ -36,15 +39,15 @@ internal sealed class RegistryTransport : IDisposable
 
     public RegistryAuthenticator Authenticator { get; }
 
+    public RetryPolicy Retries => _retries;
+
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
-        var started = DateTimeOffset.UtcNow;
-        var attempt = 0;
+        var retries = _retries.Start();
         var authorized = false;
         Exception? tlsFailure = null;
         while (true)
         {
-            attempt++;
             var uri = BuildUri(request);
             HttpResponseMessage response;
             try
@@ -56,18 +59,15 @@ internal sealed class RegistryTransport : IDisposable
                 // Loopback and insecure registries may speak plain HTTP: remember that and go again.
                 _schemes[request.Target.RegistryHost] = Uri.UriSchemeHttp;
                 tlsFailure = ex;
-                attempt--;
                 continue;
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
-                var delay = BackOff(attempt, null);
-                if (!request.Retryable || attempt >= _options.MaxAttempts || Elapsed(started, delay))
+                if (!request.Retryable || !await retries.WaitAsync(ex, request.Target, cancellationToken).ConfigureAwait(false))
                 {
-                    throw Unreachable(request, uri, ex, attempt);
+                    throw Unreachable(request, uri, ex, retries.Attempts);
                 }
 
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -76,7 +76,7 @@ internal sealed class RegistryTransport : IDisposable
                 // An HTTPS server answering our plain-HTTP fall-back: the real problem is TLS trust.
                 response.Dispose();
                 _schemes.TryRemove(request.Target.RegistryHost, out _);
-                throw Unreachable(request, uri, tlsFailure, attempt);
+                throw Unreachable(request, uri, tlsFailure, retries.Attempts);
             }
 
             if (!_schemes.ContainsKey(request.Target.RegistryHost) && request.AbsoluteUri is null)
@@ -96,28 +96,26 @@ internal sealed class RegistryTransport : IDisposable
                 }
 
                 authorized = true;
-                attempt--;
                 continue;
             }
 
             if (IsRetryableStatus(response.StatusCode))
             {
-                var delay = BackOff(attempt, response.Headers.RetryAfter);
-                if (!request.Retryable || attempt >= _options.MaxAttempts || Elapsed(started, delay))
+                var status = response.StatusCode;
+                var retryAfter = response.Headers.RetryAfter;
+                response.Dispose();
+                if (!request.Retryable || !await retries.WaitAsync(retryAfter, cancellationToken).ConfigureAwait(false))
                 {
-                    var status = response.StatusCode;
-                    response.Dispose();
                     throw new RegistryException(RegistryErrorKind.Unreachable,
-                        $"The registry {request.Target.Registry} answered {(int)status} to {request.Method} {Describe(uri)} after {attempt} attempt(s).")
+                        $"The registry {request.Target.Registry} answered {(int)status} to {request.Method} {Describe(uri)} after {retries.Attempts} attempt(s).")
                     {
                         Registry = request.Target.Registry,
                         Repository = request.Target.Repository,
                         StatusCode = status,
+                        Attempts = retries.Attempts,
                     };
                 }
 
-                response.Dispose();
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -156,6 +154,7 @@ internal sealed class RegistryTransport : IDisposable
             message.Headers.Authorization = Authenticator.GetCachedHeader(request.Target.RegistryHost, request.Scopes);
         }
 
+        SetRange(message, request);
         message.Content = request.Content?.Invoke();
         var client = uri.Scheme == Uri.UriSchemeHttps && _options.IsInsecure(request.Target.RegistryHost) ? _insecure.Value : _secure;
         return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -169,6 +168,7 @@ internal sealed class RegistryTransport : IDisposable
             response.Dispose();
             using var message = new HttpRequestMessage(request.Method, location);
             message.Headers.UserAgent.ParseAdd(_options.UserAgent);
+            SetRange(message, request);
             // Storage redirects carry their own signature; our credentials stay with the registry.
             if (string.Equals(location.Authority, from.Authority, StringComparison.OrdinalIgnoreCase))
             {
@@ -198,6 +198,14 @@ internal sealed class RegistryTransport : IDisposable
             Registry = request.Target.Registry,
             Repository = request.Target.Repository,
         };
+    }
+
+    private static void SetRange(HttpRequestMessage message, RegistryRequest request)
+    {
+        if (request.RangeFrom is { } from)
+        {
+            message.Headers.Range = new RangeHeaderValue(from, null);
+        }
     }
 
     private Uri BuildUri(RegistryRequest request)
@@ -247,7 +255,7 @@ internal sealed class RegistryTransport : IDisposable
         return false;
     }
 
-    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
+    public static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
         exception switch
         {
             HttpRequestException => true,
@@ -265,36 +273,7 @@ internal sealed class RegistryTransport : IDisposable
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
-    private TimeSpan BackOff(int attempt, RetryConditionHeaderValue? retryAfter)
-    {
-        TimeSpan delay;
-        if (retryAfter?.Delta is { } delta)
-        {
-            delay = delta;
-        }
-        else if (retryAfter?.Date is { } date)
-        {
-            delay = date - DateTimeOffset.UtcNow;
-        }
-        else
-        {
-            var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-            // Jitter spreads parallel clients so they do not retry in lock step.
-            delay = TimeSpan.FromMilliseconds(exponential * (0.8 + (Random.Shared.NextDouble() * 0.4)));
-        }
-
-        if (delay < TimeSpan.Zero)
-        {
-            delay = TimeSpan.Zero;
-        }
-
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
-    }
-
-    private bool Elapsed(DateTimeOffset started, TimeSpan nextDelay) =>
-        DateTimeOffset.UtcNow - started + nextDelay > _options.MaxRetryDuration;
-
-    private static RegistryException Unreachable(RegistryRequest request, Uri uri, Exception cause, int attempts)
+    public static RegistryException Unreachable(RegistryRequest request, Uri uri, Exception cause, int attempts)
     {
         var reason = cause is TaskCanceledException ? "the request timed out" : DescribeCause(cause);
         return new RegistryException(RegistryErrorKind.Unreachable,
@@ -302,6 +281,7 @@ internal sealed class RegistryTransport : IDisposable
         {
             Registry = request.Target.Registry,
             Repository = request.Target.Repository,
+            Attempts = attempts,
         };
     }
 
@@ -313,7 +293,10 @@ internal sealed class RegistryTransport : IDisposable
             innermost = innermost.InnerException;
         }
 
-        return innermost == exception ? exception.Message : $"{exception.Message} ({innermost.Message})";
+        // The socket's reason is often already in the outer message ("Connection refused (host:port)"): say it once.
+        return innermost == exception || exception.Message.Contains(innermost.Message, StringComparison.OrdinalIgnoreCase)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
     }
 
     /// <summary>A URL for messages: query strings are dropped because upload state and signatures live there.</summary>

@@ -1,4 +1,6 @@
-namespace Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Oci;
+
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>What one push did, for the summary line and the task's output item.</summary>
 public sealed record LayoutPushResult(ImageReference Reference, Descriptor Manifest, IReadOnlyList<string> Tags, int BlobsUploaded, int BlobsSkipped, long BytesUploaded);

@@ -1,6 +1,7 @@
 using Skills.Oci.Build.Auth;
+using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>One logical request to a registry, re-creatable so it can be retried and re-authorized.</summary>
 internal sealed record RegistryRequest(ImageReference Target, HttpMethod Method, string PathAndQuery)
@@ -23,6 +24,9 @@ internal sealed record RegistryRequest(ImageReference Target, HttpMethod Method,
 
     /// <summary>Follow redirects (blob downloads may be redirected to storage); never for uploads.</summary>
     public bool FollowRedirects { get; init; }
+
+    /// <summary>Ask for the bytes from this offset on (<c>Range: bytes=N-</c>), to resume a download.</summary>
+    public long? RangeFrom { get; init; }
 
     /// <summary>No repository scope: the <c>/v2/</c> API check.</summary>
     public bool RegistryLevel { get; init; }

@@ -1,9 +1,10 @@
+using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 
-namespace Skills.Oci.Build.Diagnostics;
+namespace Skills.Oci.Build.Registry;
 
 /// <summary>Turns typed registry failures into coded diagnostics with a next step.</summary>
-public static class RegistryDiagnostics
+public static class RegistryErrorMapping
 {
     public static Diagnostic ToDiagnostic(RegistryException exception, string? file = null, int line = 0)
     {

@@ -1,4 +1,4 @@
-namespace Skills.Oci.Build.Oci;
+namespace Skills.Oci.Build.IO;
 
 /// <summary>
 /// Base of the read-only, forward-only stream wrappers (verifying, bounding, limiting): everything a
