@@ -4,7 +4,7 @@ using Skills.Oci.Build.Tests.Infrastructure;
 namespace Skills.Oci.Build.Tests.Oci;
 
 /// <summary>
-/// The lower layers of the engine, bottom to top: FileSystem and Diagnostics, the OCI model, Auth,
+/// The lower layers of the engine, bottom to top: FileSystem, IO and Diagnostics, the OCI model, Auth,
 /// the registry client. A layer names only the layers below it, so none forms a cycle.
 /// </summary>
 public partial class LayeringTests
@@ -12,9 +12,10 @@ public partial class LayeringTests
     [Theory]
     [InlineData("Diagnostics")]
     [InlineData("FileSystem")]
-    [InlineData("Oci", "FileSystem")]
+    [InlineData("IO")]
+    [InlineData("Oci", "FileSystem", "IO")]
     [InlineData("Auth", "Oci", "Diagnostics")]
-    [InlineData("Registry", "Oci", "Auth", "Diagnostics", "FileSystem")]
+    [InlineData("Registry", "Oci", "Auth", "Diagnostics", "FileSystem", "IO")]
     public void A_layer_names_only_the_layers_below_it(string layer, params string[] below)
     {
         var folder = RepositoryRoot.File(Path.Combine("src", "Skills.Oci.Build", layer));
