@@ -22,7 +22,11 @@ public sealed record SkillPublishRequest(
 }
 
 /// <summary>What a publish did: the push, and the signatures attached when a key was given.</summary>
-public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? Signatures);
+public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? Signatures)
+{
+    /// <summary>Warnings to log, such as a tag moved from another digest (SKOCI2065).</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Publishes a packed skill layout to <c>$(SkillRepository)</c> under its Version and the additional
@@ -61,17 +65,19 @@ public sealed partial class SkillPublisher(RegistryClient client)
         }
 
         var layout = new OciImageLayout(request.LayoutDirectory);
-        if (!layout.Exists || await layout.ResolveAsync(request.LayoutTag, cancellationToken).ConfigureAwait(false) is null)
+        var packed = layout.Exists ? await layout.ResolveAsync(request.LayoutTag, cancellationToken).ConfigureAwait(false) : null;
+        if (packed is null)
         {
             throw new SkillsOciException(ErrorCodes.SkillLayoutMissing,
                 $"No packed skill tagged '{request.LayoutTag}' was found at '{request.LayoutDirectory}'. Run 'dotnet pack /t:PushSkill' (which packs first), or 'dotnet pack' before 'dotnet msbuild -t:PushSkill -p:Configuration=Release' (dotnet pack packs the Release configuration; dotnet msbuild defaults to Debug).",
                 request.ProjectFile);
         }
 
+        var warnings = await MovedTagsAsync(repository, tags, packed.Digest, request.ProjectFile, cancellationToken).ConfigureAwait(false);
         var pushed = await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
         if (request.SigningKey is null || request.SignatureFormats == SignatureFormats.None)
         {
-            return new SkillPublishResult(pushed, null);
+            return new SkillPublishResult(pushed, null) { Warnings = warnings };
         }
 
         // The statement's subject names the skill; the manifest says which skill this is.
@@ -79,7 +85,37 @@ public sealed partial class SkillPublisher(RegistryClient client)
         var skillName = manifest.GetAnnotation(AnnotationKeys.SkillName) ?? repository.Repository.Split('/')[^1];
         var signatures = await new SkillSigner(request.SigningKey).SignAsync(client, repository, pushed.Manifest, skillName, request.SignatureFormats, cancellationToken).ConfigureAwait(false);
         progress?.Report($"signed {pushed.Manifest.Digest} as {signatures.Signer}");
-        return new SkillPublishResult(pushed, signatures);
+        return new SkillPublishResult(pushed, signatures) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// A tag that already names another manifest is moved by the push: consumers whose lock pins the old
+    /// digest keep it, but a new restore gets the new one, so the publisher is told (which tags, both digests).
+    /// </summary>
+    private async Task<IReadOnlyList<Diagnostic>> MovedTagsAsync(ImageReference repository, IReadOnlyList<string> tags, Digest packed, string projectFile, CancellationToken cancellationToken)
+    {
+        var warnings = new List<Diagnostic>();
+        foreach (var tag in tags)
+        {
+            Descriptor existing;
+            try
+            {
+                existing = await client.ResolveAsync(repository.WithTag(tag), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.NotFound)
+            {
+                continue;
+            }
+
+            if (existing.Digest != packed)
+            {
+                warnings.Add(Diagnostic.Warning(ErrorCodes.TagMovedByPush,
+                    $"The tag '{tag}' of {repository.RepositoryName} named {existing.Digest}; this push moves it to {packed}. Projects whose lock pins the old digest keep it; new restores get the new one. Publish a new Version instead of pushing one again.",
+                    projectFile));
+            }
+        }
+
+        return warnings;
     }
 
     private static ImageReference ParseRepository(string? value, string projectFile)

@@ -62,6 +62,7 @@ public sealed class PushSkill : SkillsOciTask
             },
             progress,
             cancellationToken).ConfigureAwait(false);
+        LogDiagnostics(published.Warnings);
         var signatures = published.Signatures;
         var result = published.Push;
 

@@ -51,6 +51,32 @@ public sealed class PushSkillTests(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task Pushing_changed_content_under_an_existing_version_warns_that_the_tag_moves()
+    {
+        var repository = ImageReference.Parse($"{fixture.Registry.HostPort}/publish/moved");
+        using var workspace = await SkillWorkspaceAsync("moved", $"""
+                <SkillRepository>{repository.RepositoryName}</SkillRepository>
+            """);
+        var cli = workspace.CreateCli("moved");
+        var first = await cli.RunAsync("pack", "/t:PushSkill");
+        Assert.True(first.Succeeded, first.ToString());
+        using var client = TestClients.Isolated();
+        var old = (await client.ResolveAsync(repository.WithTag("1.0.0"))).Digest;
+        workspace.Write("moved/references/guide.md", "# Guide, revised\n");
+
+        var second = await cli.RunAsync("pack", "/t:PushSkill");
+
+        Assert.True(second.Succeeded, second.ToString());
+        var moved = (await client.ResolveAsync(repository.WithTag("1.0.0"))).Digest;
+        Assert.NotEqual(old, moved);
+        Assert.Equal([ErrorCodes.TagMovedByPush], second.WarningCodes());
+        var line = second.Output.Split('\n').Single(l => l.Contains(ErrorCodes.TagMovedByPush, StringComparison.Ordinal));
+        Assert.Contains(old.ToString(), line, StringComparison.Ordinal);
+        Assert.Contains(moved.ToString(), line, StringComparison.Ordinal);
+        Assert.Contains("moved.csproj", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pack_then_push_publishes_the_spec_artifact_under_every_tag_and_a_second_push_uploads_nothing()
     {
         var repository = ImageReference.Parse($"{fixture.Registry.HostPort}/publish/pdf");
@@ -104,6 +130,7 @@ public sealed class PushSkillTests(RegistryFixture fixture)
         var requests = (await fixture.Registry.WaitForRequestsAsync()).Where(r => r.Path.StartsWith("/v2/publish/pdf/", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(requests, r => r.Path.Contains("/blobs/uploads", StringComparison.Ordinal));
         Assert.Contains("0 blob(s) uploaded, 2 already present", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(ErrorCodes.TagMovedByPush, second.WarningCodes());
         Assert.Equal(packed.Digest, (await client.ResolveAsync(repository.WithTag("1.0.0"))).Digest);
 
         // PushSkill alone pushes the layout packed earlier and returns the pushed reference as an item.
