@@ -87,7 +87,7 @@ public sealed class RootWideResolutionTests : IDisposable
         var locks = new List<string>();
         Directory.CreateDirectory(Path.Combine(_ws.Root, ".agents"));
         Directory.CreateDirectory(Path.Combine(_ws.Root, ".claude"));
-        foreach (var order in new[] { new[] { 0, 1, 2 }, [2, 1, 0], [1, 0, 2], [2, 0, 1] })
+        foreach (var order in new[] { new[] { 0, 1, 2 }, [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0] })
         {
             // A fresh clone each time (the cache stays warm: it does not change what is resolved).
             File.Delete(_ws.LockPath);
