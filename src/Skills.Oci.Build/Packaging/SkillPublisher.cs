@@ -102,8 +102,9 @@ public sealed partial class SkillPublisher(RegistryClient client)
             {
                 existing = await client.ResolveAsync(repository.WithTag(tag), cancellationToken).ConfigureAwait(false);
             }
-            catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.NotFound)
+            catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.NotFound or RegistryErrorKind.Unauthorized or RegistryErrorKind.Denied)
             {
+                // Not there yet, or not readable with pull credentials (CI may hold push credentials only): nothing to warn about.
                 continue;
             }
 

@@ -156,4 +156,23 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
         Assert.Equal(original, File.ReadAllText(repo.SkillFile("pdf")));
         Assert.True((await cli.RunAsync("msbuild", "-t:VerifySkills")).Succeeded);
     }
+
+    [Fact]
+    public async Task A_missing_tag_in_an_Include_is_reported_at_the_line_and_column_of_that_reference()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "team-tagline");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        var project = repo.WriteProject("App/App.csproj", (publisher.Repo("pdf") + ":9.9.9", null));
+
+        var result = await repo.Cli("App").RunAsync("restore");
+
+        Assert.Equal([ErrorCodes.NoMatchingSkillVersion], result.ErrorCodes());
+        var lines = File.ReadAllLines(project);
+        var index = Array.FindIndex(lines, l => l.Contains(":9.9.9", StringComparison.Ordinal));
+        var column = lines[index].IndexOf('"', StringComparison.Ordinal) + 2;
+        Assert.True(result.Output.Contains($"{project}({index + 1},{column}): error SKOCI3002", StringComparison.Ordinal), result.ToString());
+        Assert.Contains("the tag '9.9.9'", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Newest available versions: 1.0.0.", result.Output, StringComparison.Ordinal);
+    }
 }

@@ -157,6 +157,10 @@ public sealed class PushSkillTests(RegistryFixture fixture)
         Assert.Contains($"The registry {registry.HostPort} refused access to publish/auth-skill", refused.Output, StringComparison.Ordinal);
         Assert.Contains("No credentials were found", refused.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Output, StringComparison.Ordinal);
+        // The error points at the project, not at the SDK's targets file in the NuGet cache.
+        var errorLine = refused.Output.Split('\n').First(l => l.Contains("error " + ErrorCodes.RegistryUnauthorized, StringComparison.Ordinal));
+        Assert.Contains("auth-skill.csproj", errorLine.Split("error")[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(".targets", errorLine.Split("error")[0], StringComparison.Ordinal);
         using var client = TestClients.Isolated(new RegistryClientOptions
         {
             Environment = k => k == "SKILLS_OCI_REGISTRY_USERNAME" ? "testuser" : k == "SKILLS_OCI_REGISTRY_PASSWORD" ? "testpass" : null,

@@ -132,4 +132,29 @@ public sealed class InstallTransactionTests : IDisposable
         Assert.False(Directory.Exists(_ws.SkillFolder("pdf")));
         Assert.Contains(gone, File.ReadAllText(_ws.LockPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cache_temporary_files_a_killed_restore_left_are_removed_and_a_live_writers_are_kept()
+    {
+        await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        Assert.True((await _ws.RestoreAsync(Ref("pdf"))).Succeeded);
+        var blobs = Path.Combine(_ws.CachePath, "blobs", "sha256");
+        var stale = Path.Combine(blobs, $".{new string('1', 64)}.{new string('a', 32)}.tmp");
+        var live = Path.Combine(blobs, $".{new string('2', 64)}.{new string('b', 32)}.tmp");
+        var users = Path.Combine(blobs, "notes.tmp");
+        foreach (var file in new[] { stale, live, users })
+        {
+            File.WriteAllText(file, "partial");
+        }
+
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-1));
+        File.SetLastWriteTimeUtc(users, DateTime.UtcNow.AddHours(-1));
+        Directory.Delete(_ws.SkillFolder("pdf"), recursive: true);
+
+        Assert.True((await _ws.RestoreAsync(Ref("pdf"))).Succeeded);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(users));
+    }
 }
