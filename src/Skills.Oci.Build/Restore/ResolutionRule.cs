@@ -11,7 +11,7 @@ public sealed record ResolutionChoice(string Tag, Digest? PinnedDigest);
 /// allows within every other request; a digest request pins that digest, and every other request must
 /// accept its tag. The answer depends only on the set (requests are taken in project order), so a
 /// solution, a static-graph or parallel restore, and one project after another all agree.
-/// See docs/restore.md, "Resolution".
+/// See docs/lock-file.md, "Resolution".
 /// </summary>
 public static class ResolutionRule
 {
