@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Architecture;
 
@@ -41,5 +42,19 @@ public sealed class LayeringTests
             .Distinct();
 
         Assert.Empty(layers.Except(Layering.Intended.Layers));
+    }
+
+    [Fact]
+    public void Every_source_folder_of_the_engine_is_a_layer()
+    {
+        string[] notCode = ["bin", "obj", "build"];
+        var folders = Directory.EnumerateDirectories(RepositoryRoot.File(Path.Combine("src", Layering.Root)))
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Except(notCode)
+            .ToList();
+
+        Assert.NotEmpty(folders);
+        Assert.Empty(folders.Except(Layering.Intended.Layers));
     }
 }
