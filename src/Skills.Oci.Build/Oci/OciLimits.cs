@@ -2,7 +2,7 @@ namespace Skills.Oci.Build.Oci;
 
 /// <summary>
 /// Size limits applied while reading (and, by the packer, while writing) so that a hostile or broken
-/// registry cannot exhaust memory or disk. Defaults follow artifact-format.md §8.
+/// registry cannot exhaust memory or disk. The defaults are the table in docs/format.md.
 /// </summary>
 public sealed record OciLimits
 {

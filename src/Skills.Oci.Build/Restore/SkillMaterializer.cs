@@ -54,8 +54,9 @@ public sealed class SkillMaterializer
     public string FullPath(string relative) => SkillsRootPath.Full(Root, relative);
 
     /// <summary>
-    /// §9 rule 8 before anything is written: the destination may be absent, or a real folder that the
-    /// lock records as ours; a link, a file, or a folder we did not create is an error.
+    /// Checked before anything is written (the safe-extraction rules of docs/format.md): the destination
+    /// may be absent, or a real folder that the lock records as ours; a link, a file, or a folder we did
+    /// not create is an error, so Skills.Oci never writes through a link or replaces a user's folder.
     /// </summary>
     public void CheckDestination(string name, bool managed)
     {

@@ -17,7 +17,7 @@ public sealed class VersionSpec
         ExactTag = exactTag;
     }
 
-    /// <summary>The Version exactly as written; recorded as the lock's <c>requestedVersion</c>.</summary>
+    /// <summary>The Version exactly as written; recorded as the <c>version</c> of the project's lock request.</summary>
     public string Text { get; }
 
     /// <summary>The NuGet range, or null when the spec is an exact tag.</summary>

@@ -42,7 +42,8 @@ public sealed record TokenIssuerOptions
 public sealed record TokenRequest(string Method, string? GrantType, string? Account, IReadOnlyList<string> Scopes, bool HadAuthorization, string? Service, string? ClientId, int Status);
 
 /// <summary>
-/// The token endpoint of Docker/distribution token auth (registry-notes.md §4.2), in process: issues
+/// The token endpoint of Docker/distribution token auth (the registry answers 401 with a Bearer realm
+/// pointing here; clients fetch a scoped token), in process: issues
 /// ES256 JWTs with an <c>x5c</c> header whose signing certificate the registry trusts via
 /// <c>rootcertbundle</c> (<see cref="CertificatePemPath"/>).
 /// </summary>

@@ -100,7 +100,7 @@ public sealed class PushSkillTests(RegistryFixture fixture)
             Assert.Equal(packed.Digest, (await client.ResolveAsync(repository.WithTag(tag))).Digest);
         }
 
-        // What skopeo reads is exactly what was packed; the format is the spec's.
+        // What skopeo reads is exactly what was packed, in the format docs/format.md describes.
         Assert.Equal(packedManifest, await Skopeo.InspectRawAsync(fixture.Registry.HostPort, "publish/pdf:1.0.0"));
         var manifest = OciManifest.Parse(packedManifest);
         Assert.Equal(MediaTypes.SkillArtifact, manifest.ArtifactType);

@@ -4,7 +4,7 @@ using Skills.Oci.Build.Restore;
 
 namespace Skills.Oci.Build.Tests.Restore;
 
-/// <summary>Reading and writing skills.lock.json (artifact-format.md §13.2).</summary>
+/// <summary>Reading and writing skills.lock.json (docs/lock-file.md).</summary>
 public sealed class LockFileTests
 {
     private const string Digest = "sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -99,7 +99,7 @@ public sealed class LockFileTests
     }
 
     [Fact]
-    public void Case56_a_digest_without_sha256_is_an_error_with_file_and_line()
+    public void A_digest_without_sha256_is_an_error_with_file_and_line()
     {
         var bytes = Encoding.UTF8.GetBytes(Example(digest: "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"));
 
@@ -111,7 +111,7 @@ public sealed class LockFileTests
     }
 
     [Fact]
-    public void Case55_malformed_json_names_the_line()
+    public void Malformed_json_names_the_line()
     {
         var ex = Assert.Throws<SkillsOciException>(() => LockFile.Parse(Encoding.UTF8.GetBytes("{\n  \"lockfileVersion\": 1,\n  \"skills\": [,]\n}"), "l.json"));
 
@@ -120,7 +120,7 @@ public sealed class LockFileTests
     }
 
     [Fact]
-    public void Case57_both_agent_path_field_names_are_read_as_a_union()
+    public void Both_agent_path_field_names_are_read_as_a_union()
     {
         var paths = "\"additionalPaths\": [\".claude/skills/pdf\"], \"additionalInstalledPaths\": [\".codex/skills/pdf\", \".claude/skills/pdf\"],";
 

@@ -113,7 +113,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Case76_locked_mode_names_each_entry_that_would_change()
+    public async Task Locked_mode_names_each_entry_that_would_change()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("pdf", "1.1.0");
@@ -135,7 +135,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Case77_floating_version_stays_locked_until_UpdateSkills()
+    public async Task Floating_version_stays_locked_until_UpdateSkills()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("docx", "1.0.0");
@@ -161,7 +161,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Case79_warm_cache_restores_a_second_root_with_no_source_at_all()
+    public async Task Warm_cache_restores_a_second_root_with_no_source_at_all()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.RestoreAsync(A, null, Ref("pdf"));
@@ -267,7 +267,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Case86_an_archive_written_by_python_tarfile_with_pax_headers_is_restored()
+    public async Task An_archive_written_by_python_tarfile_with_pax_headers_is_restored()
     {
         var archive = _ws.TempPath("py.tar.gz");
         var script = $$"""

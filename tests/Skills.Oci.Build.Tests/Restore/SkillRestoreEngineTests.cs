@@ -14,7 +14,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     public void Dispose() => _ws.Dispose();
 
     [Fact]
-    public async Task Case23_first_restore_installs_links_ignores_and_locks()
+    public async Task First_restore_installs_links_ignores_and_locks()
     {
         var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
 
@@ -69,7 +69,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case24_no_matching_version_lists_nearest_and_writes_nothing()
+    public async Task No_matching_version_lists_nearest_and_writes_nothing()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("pdf", "1.1.0");
@@ -85,7 +85,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case40_include_with_tag_and_digest_pulls_by_digest_and_records_the_tag()
+    public async Task Include_with_tag_and_digest_pulls_by_digest_and_records_the_tag()
     {
         var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
 
@@ -101,7 +101,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case41_bare_digest_records_empty_tag_and_no_requested_version()
+    public async Task Bare_digest_records_empty_tag_and_no_requested_version()
     {
         var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
 
@@ -116,7 +116,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case42_non_version_Version_is_an_exact_tag()
+    public async Task Non_version_Version_is_an_exact_tag()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "latest");
 
@@ -129,7 +129,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case44_agent_folder_outside_the_root_is_an_error_and_creates_nothing()
+    public async Task Agent_folder_outside_the_root_is_an_error_and_creates_nothing()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var before = _ws.Snapshot();
@@ -155,7 +155,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case45_two_references_install_both_sorted_by_name()
+    public async Task Two_references_install_both_sorted_by_name()
     {
         await _ws.Registry.PublishSkillAsync("zeta", "1.0.0");
         await _ws.Registry.PublishSkillAsync("alpha", "1.0.0");
@@ -170,7 +170,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case46_restore_again_makes_no_request_and_rewrites_nothing()
+    public async Task Restore_again_makes_no_request_and_rewrites_nothing()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.RestoreAsync(Ref("pdf"));
@@ -186,7 +186,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case47_locked_digest_is_reinstalled_from_the_cache_after_a_tag_repush()
+    public async Task Locked_digest_is_reinstalled_from_the_cache_after_a_tag_repush()
     {
         var d1 = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0", ("a.md", "v1"));
         await _ws.RestoreAsync(Ref("pdf"));
@@ -206,7 +206,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case48_deleted_link_is_recreated_without_pulling()
+    public async Task Deleted_link_is_recreated_without_pulling()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.RestoreAsync(Ref("pdf"));
@@ -222,7 +222,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case49_two_references_resolving_to_one_name_is_an_error()
+    public async Task Two_references_resolving_to_one_name_is_an_error()
     {
         var layer = TarBuilder.Skill("pdf").ToGzip();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", layer, "pdf");
@@ -236,7 +236,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case50_removing_a_reference_prunes_its_folder_link_and_entry_only()
+    public async Task Removing_a_reference_prunes_its_folder_link_and_entry_only()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("docx", "1.0.0");
@@ -254,7 +254,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case52_a_users_own_skill_folder_is_untouched_and_never_replaced()
+    public async Task A_users_own_skill_folder_is_untouched_and_never_replaced()
     {
         var own = Path.Combine(_ws.SkillFolder("mine"), "SKILL.md");
         Directory.CreateDirectory(Path.GetDirectoryName(own)!);
@@ -272,7 +272,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case53_removing_every_reference_removes_everything_and_empties_the_lock()
+    public async Task Removing_every_reference_removes_everything_and_empties_the_lock()
     {
         File.WriteAllText(Path.Combine(_ws.Root, ".gitignore"), "bin/\n");
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
@@ -288,7 +288,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case54_no_references_and_no_lock_does_nothing()
+    public async Task No_references_and_no_lock_does_nothing()
     {
         _ws.Project();
         var before = _ws.Snapshot();
@@ -301,7 +301,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case55_malformed_lock_is_an_error_with_file_and_line()
+    public async Task Malformed_lock_is_an_error_with_file_and_line()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         _ws.Project();
@@ -318,7 +318,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case57_links_listed_under_either_field_name_are_removed_on_prune()
+    public async Task Links_listed_under_either_field_name_are_removed_on_prune()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.Registry.PublishSkillAsync("docx", "1.0.0");
@@ -340,7 +340,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case36_upgrade_leaves_no_stale_files()
+    public async Task Upgrade_leaves_no_stale_files()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0", ("a", "1"), ("b", "1"));
         await _ws.Registry.PublishSkillAsync("pdf", "2.0.0", ("a", "2"));
@@ -356,7 +356,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Case35_preexisting_symlink_at_the_destination_is_refused()
+    public async Task Preexisting_symlink_at_the_destination_is_refused()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var outside = _ws.TempPath("outside");

@@ -15,7 +15,7 @@ public sealed class VersionSpecTests
     [InlineData("[2.0,3.0)", null, true)]
     [InlineData("latest", "latest", true)]
     [InlineData("*", "v1.2.0", true)]
-    public void Case78_chooses_the_tag_NuGet_would(string version, string? expectedTag, bool exact)
+    public void Chooses_the_tag_NuGet_would(string version, string? expectedTag, bool exact)
     {
         Assert.True(VersionSpec.TryParse(version, out var spec, out _));
 
@@ -29,7 +29,7 @@ public sealed class VersionSpecTests
     }
 
     [Fact]
-    public void Case78_no_match_lists_the_nearest_versions()
+    public void No_match_lists_the_nearest_versions()
     {
         Assert.True(VersionSpec.TryParse("[2.0,3.0)", out var spec, out _));
 
@@ -72,7 +72,7 @@ public sealed class VersionSpecTests
     [Theory]
     [InlineData("myorg/pdf:1.0", "docker.io", "myorg/pdf")]
     [InlineData("pdf:1.0", "docker.io", "library/pdf")]
-    public void Case43_docker_hub_names_are_normalised(string include, string registry, string repository)
+    public void Docker_hub_names_are_normalised(string include, string registry, string repository)
     {
         var request = SkillRequest.Parse("a.csproj", "a.csproj", new SkillReferenceItem(include));
 
