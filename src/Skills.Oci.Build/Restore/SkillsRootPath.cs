@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Format;
 
 namespace Skills.Oci.Build.Restore;
 
@@ -12,19 +13,12 @@ public static class SkillsRootPath
     /// <summary>The primary install folder, relative to the skills root.</summary>
     public const string SkillsFolder = ".agents/skills";
 
-    /// <summary>True for a relative path that does not leave its root (no absolute form, no '..').</summary>
-    public static bool IsSafeRelative(string relative)
-    {
-        if (string.IsNullOrWhiteSpace(relative) || relative.Contains('\0', StringComparison.Ordinal) ||
-            relative.Contains('\\', StringComparison.Ordinal) || relative[0] == '/' ||
-            (relative.Length >= 2 && char.IsAsciiLetter(relative[0]) && relative[1] == ':'))
-        {
-            return false;
-        }
-
-        var segments = relative.Split('/').Where(s => s.Length > 0 && s != ".").ToArray();
-        return segments.Length > 0 && !segments.Contains("..");
-    }
+    /// <summary>
+    /// True for a relative path that does not leave its root: the archive path rule (no absolute form,
+    /// no '..', nothing some OS cannot create), tolerating empty and '.' segments as extraction does.
+    /// </summary>
+    public static bool IsSafeRelative(string relative) =>
+        !string.IsNullOrWhiteSpace(relative) && SkillArchivePath.FindProblem(relative, ArchivePathRules.Reading, out _) is null;
 
     /// <summary>Drops empty and '.' segments: <c>./.claude//skills/</c> → <c>.claude/skills</c>.</summary>
     public static string Normalize(string relative) =>
