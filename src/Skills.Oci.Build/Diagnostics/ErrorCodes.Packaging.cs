@@ -84,4 +84,10 @@ public static partial class ErrorCodes
     public const string PackPropertyInvalid = "SKOCI2051";
     /// <summary>The OCI image layout could not be written to the pack output folder.</summary>
     public const string PackOutputFailed = "SKOCI2052";
+
+    /// <summary>
+    /// Warning from Skills.Oci.SkillProject.targets: this MSBuild (.NET Framework, older than 18)
+    /// cannot run the .NET tasks, so the skill is not validated, packed or pushed.
+    /// </summary>
+    public const string UnsupportedMSBuildHostForSkillProject = "SKOCI2064";
 }

@@ -119,8 +119,8 @@ public static class SkillArchiveWriter
     }
 
     private static SkillsOciException LayerTooLarge(long size, OciLimits limits) =>
-        new(ErrorCodes.LayerTooLarge, $"The compressed skill archive exceeds {limits.MaxLayerBytes} bytes (reached {size}); readers refuse larger layers by default. Remove large files from the SkillFile items, or raise SkillsOciMaxLayerBytes only if every consumer raises it too.");
+        new(ErrorCodes.LayerTooLarge, $"The compressed skill archive exceeds {limits.MaxLayerBytes} bytes (reached {size}); readers refuse larger layers by default. Remove large files from the SkillFile items, or raise SkillMaxLayerBytes only if every consumer raises it too.");
 
     private static SkillsOciException UncompressedTooLarge(long size, OciLimits limits) =>
-        new(ErrorCodes.UncompressedContentTooLarge, $"The skill's content is {size} bytes or more uncompressed; the limit is {limits.MaxUncompressedBytes} bytes, which readers apply while extracting. Remove large files from the SkillFile items, or raise SkillsOciMaxUncompressedBytes only if every consumer raises it too.");
+        new(ErrorCodes.UncompressedContentTooLarge, $"The skill's content is {size} bytes or more uncompressed; the limit is {limits.MaxUncompressedBytes} bytes, which readers apply while extracting. Remove large files from the SkillFile items, or raise SkillMaxUncompressedBytes only if every consumer raises it too.");
 }

@@ -137,7 +137,7 @@ public sealed class SkillContent
     {
         if (entries.Count + 1 > limits.MaxArchiveEntries)
         {
-            diagnostics.Add(Diagnostic.Error(ErrorCodes.TooManyEntries, $"The skill would have {entries.Count + 1} archive entries (files and folders); the limit is {limits.MaxArchiveEntries}, which readers apply too. Remove files from the SkillFile items, or raise SkillsOciMaxArchiveEntries if every consumer raises it as well.", root));
+            diagnostics.Add(Diagnostic.Error(ErrorCodes.TooManyEntries, $"The skill would have {entries.Count + 1} archive entries (files and folders); the limit is {limits.MaxArchiveEntries}, which readers apply too. Remove files from the SkillFile items, or raise SkillMaxArchiveEntries if every consumer raises it as well.", root));
         }
 
         foreach (var entry in entries)

@@ -185,11 +185,11 @@ public sealed class SkillPackager
                 AllowedTools = skill.AllowedTools,
                 Metadata = skill.Metadata,
             }.Write();
-            CheckSize("config", configBytes.Length, request.Limits.MaxConfigBytes, "SkillsOciMaxConfigBytes");
+            CheckSize("config", configBytes.Length, request.Limits.MaxConfigBytes, "SkillMaxConfigBytes");
             var config = await layout.WriteBlobAsync(MediaTypes.SkillConfig, configBytes, cancellationToken).ConfigureAwait(false);
 
             var manifestBytes = SkillManifest.Write(config, layer, Annotations(request, skill, version, created));
-            CheckSize("manifest", manifestBytes.Length, request.Limits.MaxManifestBytes, "SkillsOciMaxManifestBytes");
+            CheckSize("manifest", manifestBytes.Length, request.Limits.MaxManifestBytes, "SkillMaxManifestBytes");
             var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, manifestBytes, cancellationToken).ConfigureAwait(false);
             manifest = manifest with { ArtifactType = MediaTypes.SkillArtifact };
             await layout.AddToIndexAsync(manifest, version.Text, cancellationToken).ConfigureAwait(false);

@@ -163,12 +163,12 @@ public sealed class PackSkill : SkillsOciTask
 
         limits = limits with
         {
-            MaxLayerBytes = Read(MaxLayerBytes, "SkillsOciMaxLayerBytes", limits.MaxLayerBytes),
-            MaxUncompressedBytes = Read(MaxUncompressedBytes, "SkillsOciMaxUncompressedBytes", limits.MaxUncompressedBytes),
-            MaxArchiveEntries = (int)Math.Min(int.MaxValue, Read(MaxArchiveEntries, "SkillsOciMaxArchiveEntries", limits.MaxArchiveEntries)),
-            MaxEntryPathBytes = (int)Math.Min(int.MaxValue, Read(MaxEntryPathBytes, "SkillsOciMaxEntryPathBytes", limits.MaxEntryPathBytes)),
-            MaxConfigBytes = Read(MaxConfigBytes, "SkillsOciMaxConfigBytes", limits.MaxConfigBytes),
-            MaxManifestBytes = Read(MaxManifestBytes, "SkillsOciMaxManifestBytes", limits.MaxManifestBytes),
+            MaxLayerBytes = Read(MaxLayerBytes, "SkillMaxLayerBytes", limits.MaxLayerBytes),
+            MaxUncompressedBytes = Read(MaxUncompressedBytes, "SkillMaxUncompressedBytes", limits.MaxUncompressedBytes),
+            MaxArchiveEntries = (int)Math.Min(int.MaxValue, Read(MaxArchiveEntries, "SkillMaxArchiveEntries", limits.MaxArchiveEntries)),
+            MaxEntryPathBytes = (int)Math.Min(int.MaxValue, Read(MaxEntryPathBytes, "SkillMaxEntryPathBytes", limits.MaxEntryPathBytes)),
+            MaxConfigBytes = Read(MaxConfigBytes, "SkillMaxConfigBytes", limits.MaxConfigBytes),
+            MaxManifestBytes = Read(MaxManifestBytes, "SkillMaxManifestBytes", limits.MaxManifestBytes),
         };
         return ok ? limits : null;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
@@ -37,6 +38,35 @@ public sealed class BuildTests(RegistryFixture fixture)
         Assert.DoesNotContain("Using \"Skills.Oci.Build.Tasks.RestoreSkills\" task", second.Output, StringComparison.Ordinal);
         Assert.Equal(stampTime, File.GetLastWriteTimeUtc(stamp));
         Assert.Equal(before, repo.Snapshot());
+    }
+
+    [Theory]
+    [InlineData("sdk")]
+    [InlineData("package")]
+    public async Task On_an_MSBuild_that_cannot_run_the_tasks_a_build_warns_SKOCI3026_and_touches_nothing(string flavour)
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "consume-host-" + flavour);
+        await publisher.PublishAsync("pdf", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        var packageReference = $"""  <ItemGroup><PackageReference Include="Skills.Oci.Build" Version="{repo.Workspace.Feed.Version}" /></ItemGroup>{Environment.NewLine}""";
+        if (flavour == "sdk")
+        {
+            repo.WriteProject("App/App.csproj", (publisher.Repo("pdf"), "1.0.0"));
+        }
+        else
+        {
+            repo.WriteProject("App/App.csproj", [(publisher.Repo("pdf"), "1.0.0")], extra: packageReference, sdk: string.Empty);
+        }
+
+        // What .NET Framework MSBuild 17 (Visual Studio 2022) computes for the host policy; a global
+        // property wins over the computation, as MSBuildRuntimeType and MSBuildVersion cannot be set.
+        var build = await repo.Cli("App").RunAsync("build", "-p:_SkillsOciTasksSupported=false");
+
+        Assert.True(build.Succeeded, build.ToString());
+        Assert.Contains($"warning {ErrorCodes.UnsupportedMSBuildHost}", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4036", build.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(repo.File(".agents")));
+        Assert.False(File.Exists(repo.LockPath));
     }
 
     [Fact]

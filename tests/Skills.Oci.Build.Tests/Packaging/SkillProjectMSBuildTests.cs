@@ -167,6 +167,30 @@ public sealed class SkillProjectMSBuildTests
     }
 
     [Fact]
+    public async Task On_an_MSBuild_that_cannot_run_the_tasks_build_and_pack_warn_once_with_SKOCI2064_instead_of_a_task_load_error()
+    {
+        using var project = ValidSkill();
+        // What .NET Framework MSBuild 17 (Visual Studio 2022) computes for the host policy; a global
+        // property wins over the computation, as MSBuildRuntimeType and MSBuildVersion cannot be set.
+        const string UnsupportedHost = "-p:_SkillsOciTasksSupported=false";
+
+        var (built, buildOutput) = await project.RunAsync("build", UnsupportedHost);
+        var (packed, packOutput) = await project.RunAsync("pack", UnsupportedHost);
+
+        foreach (var (exitCode, output) in new[] { (built, buildOutput), (packed, packOutput) })
+        {
+            Assert.True(exitCode == 0, output);
+            // Once per build; the console logger's summary repeats it word for word.
+            Assert.Single(output.Split('\n').Select(line => line.Trim()).Distinct(), line => line.Contains($"warning {ErrorCodes.UnsupportedMSBuildHostForSkillProject}", StringComparison.Ordinal));
+            Assert.Contains($"{ErrorCodes.HelpLinkBase}{ErrorCodes.UnsupportedMSBuildHostForSkillProject}.md", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("MSB4036", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("MSB4062", output, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Directory.EnumerateDirectories(project.Directory, "*.oci", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task GetSkillPackOutput_finds_a_layout_packed_earlier()
     {
         using var project = ValidSkill();
