@@ -22,6 +22,7 @@ internal sealed class RegistryAuthenticator
     private readonly Func<string, bool> _isInsecureHost;
     private readonly ConcurrentDictionary<string, CachedHeader> _headers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> _credentialLookups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CachedHeader>>> _pendingTokens = new(StringComparer.Ordinal);
 
     public RegistryAuthenticator(ICredentialProvider credentials, HttpClient http, string userAgent, Func<string, bool> isInsecureHost)
     {
@@ -73,7 +74,20 @@ internal sealed class RegistryAuthenticator
         if (bearer is not null)
         {
             var scopes = bearer.Scopes.Union(wantedScopes, StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
-            var token = await RequestTokenAsync(target, bearer, scopes, credential, cancellationToken).ConfigureAwait(false);
+            // Requests running at once for one scope share one token request; the shared request is not
+            // cancelled with the first caller (the HTTP timeout bounds it).
+            var key = BearerKey(host, scopes);
+            var pending = _pendingTokens.GetOrAdd(key, _ => new Lazy<Task<CachedHeader>>(() => RequestTokenAsync(target, bearer, scopes, credential, CancellationToken.None)));
+            CachedHeader token;
+            try
+            {
+                token = await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _pendingTokens.TryRemove(KeyValuePair.Create(key, pending));
+            }
+
             _headers[BearerKey(host, wantedScopes)] = token;
             if (!scopes.SequenceEqual(wantedScopes.OrderBy(s => s, StringComparer.Ordinal)))
             {

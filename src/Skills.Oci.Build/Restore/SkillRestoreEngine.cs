@@ -26,7 +26,9 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         var diagnostics = new List<Diagnostic>();
         try
         {
-            return await ExecuteAsync(request, options, diagnostics, cancellationToken).ConfigureAwait(false);
+            var result = await ExecuteAsync(request, options, diagnostics, cancellationToken).ConfigureAwait(false);
+            // Design-time builds never fail: whatever went wrong is a warning there.
+            return options.Offline ? result with { Diagnostics = result.Diagnostics.Select(AsWarning).ToList() } : result;
         }
         catch (SkillsOciException ex)
         {
@@ -43,10 +45,11 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
 
         SkillRestoreResult Failed(Diagnostic diagnostic)
         {
-            // Design-time builds never fail: the same problem is reported as a warning.
-            diagnostics.Add(options.Offline && diagnostic.Severity == DiagnosticSeverity.Error ? diagnostic with { Severity = DiagnosticSeverity.Warning } : diagnostic);
+            diagnostics.Add(options.Offline ? AsWarning(diagnostic) : diagnostic);
             return new SkillRestoreResult { Diagnostics = diagnostics };
         }
+
+        static Diagnostic AsWarning(Diagnostic d) => d.Severity == DiagnosticSeverity.Error ? d with { Severity = DiagnosticSeverity.Warning } : d;
     }
 
     internal static bool ProjectExists(string root, string project) =>
@@ -134,10 +137,25 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         }
         else
         {
+            // Every group at once (bounded): each is a few round trips, so a far registry costs one latency, not one per skill.
             var resolver = new SkillResolver(online, reader, options.Limits, request.ProjectPath, project);
-            foreach (var group in plan.ToResolve)
+            var outcomes = await BoundedConcurrency.RunAsync(plan.ToResolve.ToList(), options.MaxParallelism, async (group, ct) =>
             {
-                resolved[group] = await resolver.ResolveAsync(group, diagnostics, cancellationToken).ConfigureAwait(false);
+                var warnings = new List<Diagnostic>();
+                return (Skill: await resolver.ResolveAsync(group, warnings, ct).ConfigureAwait(false), Warnings: warnings);
+            }, cancellationToken).ConfigureAwait(false);
+            var failures = outcomes.Where(o => o.Error is not null).Select(o => RestoreErrors.ToDiagnostic(o.Error!, request.ProjectPath)).ToList();
+            foreach (var done in outcomes.Where(o => o.Error is null))
+            {
+                diagnostics.AddRange(done.Result.Warnings);
+                resolved[done.Item] = done.Result.Skill;
+            }
+
+            if (failures.Count > 0)
+            {
+                // Every failing skill is reported, in the plan's order; nothing is written.
+                diagnostics.AddRange(failures);
+                return new SkillRestoreResult { Diagnostics = diagnostics };
             }
         }
 
@@ -165,6 +183,12 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         try
         {
             outcome = await stager.StageAsync(previous, desired, own, resolved.Values.Select(r => r.Artifact).ToList(), verified, cancellationToken).ConfigureAwait(false);
+            if (outcome.Failed)
+            {
+                transaction.Abort();
+                return new SkillRestoreResult { Diagnostics = diagnostics };
+            }
+
             desired = outcome.Lock;
             if (options.LockedMode && !desired.SameResolutionAs(previous))
             {

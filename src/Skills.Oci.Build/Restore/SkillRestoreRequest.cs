@@ -78,6 +78,12 @@ public sealed record SkillRestoreOptions
     /// <summary><c>SkillsTrustedRoot</c>: a trusted_root.json; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }
 
+    /// <summary><c>SkillsMaxParallelDownloads</c>: how many skills are resolved and fetched at once.</summary>
+    public int MaxParallelism { get; init; } = DefaultMaxParallelism;
+
+    /// <summary>Eight requests at a time: well inside what public registries allow, enough to hide their latency.</summary>
+    public const int DefaultMaxParallelism = 8;
+
     /// <summary><c>SkillsRepair</c> / <c>RepairSkills</c>: reinstall drifted folders from the lock and cache, re-verify from the registry.</summary>
     public bool Repair { get; init; }
 

@@ -12,7 +12,17 @@ public sealed record StagingOutcome(
     int Downloaded,
     IReadOnlyList<string> Withdrawn,
     IReadOnlyDictionary<string, string> Verified,
-    IReadOnlyList<string> Messages);
+    IReadOnlyList<string> Messages)
+{
+    /// <summary>A skill this restore changes could not be staged: nothing may be committed.</summary>
+    public bool Failed { get; init; }
+}
+
+/// <summary>One skill extracted into the staging folder, or skipped (offline, nothing cached) with why.</summary>
+internal sealed record StagedSkill(SkillArtifact? Artifact, string? Folder, string? VerifiedBy, string? Message, Digest ContentDigest, bool Downloaded, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public static StagedSkill Skipped(Diagnostic why) => new(null, null, null, null, default, false, [why]);
+}
 
 /// <summary>
 /// The fourth phase: decides which skill folders to (re)install, re-verify or remove, and stages them
@@ -58,24 +68,50 @@ internal sealed class SkillStager(
             materializer.CheckLinks(entry.Name, (old?.AdditionalPaths ?? []).ToHashSet(StringComparer.Ordinal));
         }
 
+        // Fetch, verify and extract every install at once (bounded); commit them in the lock's order.
+        var outcomes = await BoundedConcurrency.RunAsync(installs, options.MaxParallelism,
+            (install, ct) => PrepareAsync(install.Entry, fresh.FirstOrDefault(a => a.Name == install.Entry.Name && a.Digest == install.Entry.Source.Digest), ct),
+            cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
-        foreach (var (entry, changed) in installs)
+        var fatal = false;
+        foreach (var outcome in outcomes)
         {
-            try
+            var (entry, changed) = outcome.Item;
+            if (outcome.Error is { } error)
             {
-                if (await InstallAsync(entry, fresh.FirstOrDefault(a => a.Name == entry.Name && a.Digest == entry.Source.Digest), verified, cancellationToken).ConfigureAwait(false) is { } record)
-                {
-                    records[entry.Name] = record;
-                }
-            }
-            catch (Exception ex) when (!changed && ex is SkillsOciException or RegistryException)
-            {
-                diagnostics.Add(ex is RegistryException { Kind: RegistryErrorKind.NotFound }
+                // A skill this restore changes fails the restore; one the lock already pins is reported and skipped.
+                fatal |= changed;
+                diagnostics.Add(!changed && error is RegistryException { Kind: RegistryErrorKind.NotFound }
                     ? Diagnostic.Error(ErrorCodes.LockedDigestGone,
                         $"The skill '{entry.Name}' is locked at {entry.Source.Ref}, but the registry no longer has that digest, so it was not installed (the other skills were). Run 'dotnet msbuild -t:UpdateSkills -p:SkillsToUpdate={entry.Name}' to lock what its tag points at now.",
                         request.EffectiveLockFilePath)
-                    : ex is SkillsOciException coded ? coded.Diagnostic : RegistryErrorMapping.ToDiagnostic((RegistryException)ex, request.ProjectPath));
+                    : RestoreErrors.ToDiagnostic(error, request.ProjectPath));
+                continue;
             }
+
+            var staged = outcome.Result!;
+            diagnostics.AddRange(staged.Diagnostics);
+            if (staged.Folder is null)
+            {
+                continue;
+            }
+
+            if (staged.Message is { } message)
+            {
+                _messages.Add(message);
+                verified[entry.Name] = entry.Source.Digest.ToString();
+            }
+
+            await reader.RememberAsync(staged.Artifact!, cancellationToken).ConfigureAwait(false);
+            transaction.Install(entry.Name, staged.Folder);
+            _installed.Add(entry.Name);
+            _downloaded += staged.Downloaded ? 1 : 0;
+            records[entry.Name] = (staged.VerifiedBy, staged.ContentDigest);
+        }
+
+        if (fatal)
+        {
+            return new StagingOutcome(desired, _installed, _downloaded, [], verified, _messages) { Failed = true };
         }
 
         var withdrawn = new List<string>();
@@ -122,13 +158,13 @@ internal sealed class SkillStager(
         options.Repair && entry.ContentDigest is { } expected &&
         (await SkillTree.FromFolderAsync(materializer.FullPath(entry.Path), cancellationToken).ConfigureAwait(false)).Digest != expected;
 
-    private async Task<(string? VerifiedBy, Digest ContentDigest)?> InstallAsync(LockEntry entry, SkillArtifact? fresh, Dictionary<string, string> verified, CancellationToken cancellationToken)
+    /// <summary>One install, staged but not committed: thread-safe, it touches only its own staging folder.</summary>
+    private async Task<StagedSkill> PrepareAsync(LockEntry entry, SkillArtifact? fresh, CancellationToken cancellationToken)
     {
         var artifact = fresh ?? await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         if (artifact is null)
         {
-            diagnostics.Add(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
-            return null;
+            return StagedSkill.Skipped(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
         }
 
         if (artifact.Name != entry.Name)
@@ -138,26 +174,20 @@ internal sealed class SkillStager(
         }
 
         // Trust before content: nothing of a skill that fails its policy is downloaded, staged or locked.
-        string? verifiedBy = null;
+        SkillTrustOutcome? trust = null;
         if (!gate.IsInactive)
         {
-            var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
             if (trust.Unavailable is { } unavailable)
             {
-                diagnostics.Add(unavailable);
-                return null;
+                return StagedSkill.Skipped(unavailable);
             }
-
-            _messages.Add(trust.Message);
-            verifiedBy = trust.VerifiedBy;
-            verified[entry.Name] = entry.Source.Digest.ToString();
         }
 
         var downloaded = await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
         if (downloaded is null)
         {
-            diagnostics.Add(Unavailable($"The content of the skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
-            return null;
+            return StagedSkill.Skipped(Unavailable($"The content of the skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
         }
 
         string staging;
@@ -172,13 +202,9 @@ internal sealed class SkillStager(
             throw;
         }
 
-        await reader.RememberAsync(artifact, cancellationToken).ConfigureAwait(false);
         var folder = Path.Combine(staging, entry.Name);
         var tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        transaction.Install(entry.Name, folder);
-        _installed.Add(entry.Name);
-        _downloaded += downloaded == true ? 1 : 0;
-        return (verifiedBy, tree.Digest);
+        return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, downloaded == true, []);
     }
 
     private Diagnostic Unavailable(string what) =>

@@ -61,6 +61,9 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsRepair)</c> or the RepairSkills target: reinstall drifted folders, re-verify trust from the registry.</summary>
     public bool Repair { get; set; }
 
+    /// <summary><c>$(SkillsMaxParallelDownloads)</c>: skills resolved and fetched at once; 0 or empty for the default (8).</summary>
+    public int MaxParallelDownloads { get; set; }
+
     /// <summary>True when the project set SkillsCachePath itself (it then has to agree across the root).</summary>
     public bool CachePathIsProjectSetting { get; set; }
 
@@ -117,6 +120,7 @@ public sealed class RestoreSkills : SkillsOciTask
             RequireSignatures = RequireSignatures,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
             Repair = Repair,
+            MaxParallelism = MaxParallelDownloads > 0 ? MaxParallelDownloads : SkillRestoreOptions.DefaultMaxParallelism,
             CachePathIsProjectSetting = CachePathIsProjectSetting,
             SettingInputs = SettingInputs.Select(i => i.Trim()).Where(i => i.Length > 0 && Path.IsPathRooted(i)).ToList(),
         };
