@@ -17,7 +17,7 @@ internal sealed class ConsumerWorkspace : IDisposable
     private ConsumerWorkspace(TestProjectWorkspace workspace, bool gitRepository)
     {
         Workspace = workspace;
-        CachePath = workspace.Root.File(".skills-cache");
+        CachePath = workspace.Root.Combine(".skills-cache");
         if (gitRepository)
         {
             workspace.Write(".git/HEAD", "ref: refs/heads/main\n");

@@ -13,7 +13,7 @@ namespace Skills.Oci.Build.Tests.Consume;
 /// </summary>
 internal sealed class RegistrySkillPublisher : IDisposable
 {
-    private readonly TempDirectory _layouts = new("skoci-publish");
+    private readonly TempFolder _layouts = new("skoci-publish");
     private readonly SkillRegistry _local;
     private readonly RegistryClientOptions _clientOptions;
 

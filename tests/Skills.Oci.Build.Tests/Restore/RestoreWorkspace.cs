@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Skills.Oci.Build.Restore;
+using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Restore;
 
@@ -9,7 +10,7 @@ namespace Skills.Oci.Build.Tests.Restore;
 /// </summary>
 public sealed class RestoreWorkspace : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     public RestoreWorkspace()
     {

@@ -2,6 +2,7 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
+using Skills.Oci.Build.Tests.Infrastructure;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
 
 namespace Skills.Oci.Build.Tests.Restore;
@@ -224,7 +225,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     [Fact]
     public async Task Case49_two_references_resolving_to_one_name_is_an_error()
     {
-        var layer = TarBuilder.Skill("pdf").ToGzip();
+        var layer = new SkillFixture("pdf").ToTarGz();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", layer, "pdf");
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf-copy"), "1.0.0", layer, "pdf");
         var before = _ws.Snapshot();

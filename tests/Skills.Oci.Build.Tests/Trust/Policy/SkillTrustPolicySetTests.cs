@@ -8,7 +8,7 @@ namespace Skills.Oci.Build.Tests.Trust.Policy;
 public sealed class SkillTrustPolicySetTests : IDisposable
 {
     private const string Issuer = "https://token.actions.githubusercontent.com";
-    private readonly TempDirectory _folder = new("policy");
+    private readonly TempFolder _folder = new("policy");
 
     public void Dispose() => _folder.Dispose();
 
