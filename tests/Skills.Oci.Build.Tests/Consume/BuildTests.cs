@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

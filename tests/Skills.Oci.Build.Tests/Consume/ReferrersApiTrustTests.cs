@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 
@@ -30,7 +29,7 @@ public sealed class ReferrersApiTrustTests
               </PropertyGroup>
             </Project>
             """);
-        repo.Workspace.Write("publisher/ref-skill/SKILL.md", "---\nname: ref-skill\ndescription: Signed through the referrers API.\n---\n# Ref\n");
+        new SkillFixture("ref-skill", "Signed through the referrers API.").WriteFolder(repo.Workspace.Root.Combine("publisher/ref-skill"));
         TrustTests.WriteKey(repo, "eng/keys/skills.pub", key);
         repo.WriteProject("App/App.csproj", [(repository.RepositoryName, "1.0.0")],
             TrustTests.KeyPolicy($"{registry.HostPort}/referrers-e2e/%2A", "../eng/keys/skills.pub"));

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Format;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Packaging;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Format;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Format;
 

@@ -1,5 +1,3 @@
-using Skills.Oci.Build.Tests.Infrastructure;
-
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>

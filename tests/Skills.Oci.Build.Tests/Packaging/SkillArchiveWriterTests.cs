@@ -7,7 +7,6 @@ using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
@@ -120,7 +119,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task Entries_are_sorted_by_utf8_bytes_and_folders_precede_their_contents()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         foreach (var name in new[] { "z.md", "a/x.md", "a-b.md", "B.md", "\u00e9.md", "\U0001F600.md", "\uFF21.md" })
         {
             _temp.Write($"pdf/{name}", name);
@@ -147,7 +146,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task Tar_ends_with_two_zero_blocks_and_no_record_padding()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         _temp.Write("pdf/big.bin", new string('x', 1500));
         var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         var tar = SkillArchiveReader.Gunzip(packed.Bytes);
@@ -159,7 +158,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task A_300_byte_path_is_a_gnu_long_name_entry_and_reads_back()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var relative = "references/" + new string('a', 120) + "/" + new string('b', 120) + "/" + new string('c', 44) + ".md";
         Assert.Equal(300, Encoding.UTF8.GetByteCount(relative));
         _temp.Write("pdf/" + relative, "long");
@@ -179,7 +178,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task No_pax_header_is_ever_written()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         _temp.Write("pdf/" + new string('n', 200) + ".md", "x");
         _temp.Write("pdf/\u00fcnicode-\u00e9.md", "x");
         var tar = SkillArchiveReader.Gunzip((await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"))).Bytes);

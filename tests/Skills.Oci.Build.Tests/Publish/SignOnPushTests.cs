@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
@@ -32,7 +31,7 @@ public sealed class SignOnPushTests(RegistryFixture fixture)
               </PropertyGroup>
             </Project>
             """);
-        workspace.Write("sign-me/SKILL.md", "---\nname: sign-me\ndescription: A signed skill.\n---\n# Signed\n");
+        new SkillFixture("sign-me", "A signed skill.").WriteFolder(workspace.Root.Combine("sign-me"));
         var binlog = Path.Combine(workspace.Path, "push.binlog");
 
         var wrongPassword = await workspace.CreateCli("sign-me", new Dictionary<string, string?> { ["SKILLS_OCI_SIGNING_PASSWORD"] = "wrong" })

@@ -4,7 +4,6 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
 
 namespace Skills.Oci.Build.Tests.Restore;
@@ -153,7 +152,7 @@ public sealed class HostileArtifactTests : IDisposable
     [InlineData("name: >-\n  pdf")]
     public async Task A_foreign_SKILL_md_name_in_another_YAML_style_restores_without_a_name_mismatch(string nameLine)
     {
-        var tar = new TarBuilder().Directory("pdf/").File("pdf/SKILL.md", $"---\n{nameLine}\ndescription: x\n---\n# pdf\n");
+        var tar = new SkillFixture("pdf").WithFrontmatter(nameLine, "description: x").ToTar();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", tar.ToGzip(), "pdf");
 
         var result = await _ws.RestoreAsync(Ref("pdf"));

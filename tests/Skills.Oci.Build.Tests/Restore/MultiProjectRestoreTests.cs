@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
 
 namespace Skills.Oci.Build.Tests.Restore;

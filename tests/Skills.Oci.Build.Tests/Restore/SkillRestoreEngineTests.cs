@@ -2,7 +2,6 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
 
 namespace Skills.Oci.Build.Tests.Restore;

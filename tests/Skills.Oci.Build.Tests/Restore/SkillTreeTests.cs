@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Restore;
 
@@ -11,15 +10,10 @@ public sealed class SkillTreeTests : IDisposable
 
     private string Skill(string name)
     {
-        _temp.Write($"{name}/SKILL.md", "---\nname: x\ndescription: y\n---\n");
-        _temp.Write($"{name}/scripts/run.sh", "#!/bin/sh\necho hi\n");
-        _temp.Write($"{name}/references/a.md", "A\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_temp.Combine($"{name}/scripts/run.sh"), (UnixFileMode)0b111_101_101);
-        }
-
-        return _temp.Combine(name);
+        return new SkillFixture("x", "y")
+            .WithFile("scripts/run.sh", "#!/bin/sh\necho hi\n", (UnixFileMode)0b111_101_101)
+            .WithFile("references/a.md", "A\n")
+            .WriteFolder(_temp.Combine(name));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;

@@ -5,7 +5,6 @@ using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
 using Skills.Oci.Build.Sigstore.Verification;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Sigstore;
 using Skills.Oci.Build.Trust;
 

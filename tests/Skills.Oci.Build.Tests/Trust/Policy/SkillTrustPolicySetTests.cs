@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust.Policy;
 

@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust.Policy;
