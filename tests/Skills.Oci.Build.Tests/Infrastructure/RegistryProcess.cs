@@ -387,21 +387,3 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     [GeneratedRegex("""\] "(?<method>[A-Z]+) (?<target>\S+) HTTP/[\d.]+" (?<status>\d{3}) \S+ "(?:[^"\\]|\\.)*" "(?<agent>(?:[^"\\]|\\.)*)"$""")]
     private static partial Regex CombinedLogLine();
 }
-
-/// <summary>The registry did not come up; the message carries its stderr.</summary>
-public sealed class RegistryStartException : Exception
-{
-    public RegistryStartException(string message)
-        : base(message)
-    {
-    }
-
-    public RegistryStartException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public RegistryStartException()
-    {
-    }
-}

@@ -70,6 +70,24 @@ public sealed class SkillFixture
         return folder;
     }
 
+    /// <summary>
+    /// Writes the skill as a skill project: <c>NAME.csproj</c> on <c>Skills.Oci.Sdk</c> (resolved by
+    /// NuGet, version 1.0.0 plus <paramref name="properties"/>, MSBuild XML) beside SKILL.md and the files.
+    /// </summary>
+    public string WriteProject(string folder, string properties = "")
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, Name + ".csproj"), $"""
+            <Project Sdk="Skills.Oci.Sdk">
+              <PropertyGroup>
+                <Version>1.0.0</Version>
+            {properties}
+              </PropertyGroup>
+            </Project>
+            """);
+        return WriteFolder(folder);
+    }
+
     /// <summary>The skill as a tar of <c>NAME/</c>, <c>NAME/SKILL.md</c> and the files, open for more (or hostile) entries.</summary>
     public TarBuilder ToTar(TarEntryFormat format = TarEntryFormat.Ustar)
     {

@@ -20,19 +20,11 @@ public sealed class PushSkillTests(RegistryFixture fixture)
     private static async Task<TestProjectWorkspace> SkillWorkspaceAsync(string name, string properties)
     {
         var workspace = await TestProjectWorkspace.CreateAsync();
-        workspace.Write($"{name}/{name}.csproj", $"""
-            <Project Sdk="Skills.Oci.Sdk">
-              <PropertyGroup>
-                <Version>1.0.0</Version>
-            {properties}
-              </PropertyGroup>
-            </Project>
-            """);
         new SkillFixture(name) { Body = $"# {name}\n\nUse pdftotext." }
             .WithFrontmatter($"name: {name}", "description: Extract text and tables from PDF files.", "license: Apache-2.0", "allowed-tools: Bash(pdftotext:*) Read")
             .WithFile("scripts/extract.sh", "#!/bin/sh\npdftotext \"$1\" -\n", (UnixFileMode)0b111_101_101)
             .WithFile("references/guide.md", "# Guide\n")
-            .WriteFolder(workspace.Root.Combine(name));
+            .WriteProject(workspace.Root.Combine(name), properties);
         return workspace;
     }
 
