@@ -6,9 +6,9 @@ namespace Skills.Oci.Build.Tests.Auth;
 
 public sealed class CredentialSourceTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("skoci-cred-").FullName;
+    private readonly TempFolder _folder = new("cred");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Operation_specific_environment_variables_win_over_the_generic_pair()
@@ -48,8 +48,8 @@ public sealed class CredentialSourceTests : IDisposable
     [Fact]
     public void The_sources_say_when_there_is_no_Docker_config()
     {
-        var missing = Path.Combine(_folder, "nowhere");
-        var present = Path.Combine(_folder, "present");
+        var missing = _folder.Combine("nowhere");
+        var present = _folder.Combine("present");
         Directory.CreateDirectory(present);
         File.WriteAllText(Path.Combine(present, "config.json"), "{}");
 
@@ -115,7 +115,7 @@ public sealed class CredentialSourceTests : IDisposable
     [Fact]
     public void Missing_docker_config_means_no_credentials()
     {
-        var config = DockerConfig.Load(Path.Combine(_folder, "absent.json"));
+        var config = DockerConfig.Load(_folder.Combine("absent.json"));
 
         Assert.Null(config.FindInline("ghcr.io"));
         Assert.Null(config.FindHelper("ghcr.io"));
@@ -130,7 +130,7 @@ public sealed class CredentialSourceTests : IDisposable
 
     private string WriteConfig(string json)
     {
-        var path = Path.Combine(_folder, "config.json");
+        var path = _folder.Combine("config.json");
         File.WriteAllText(path, json);
         return path;
     }

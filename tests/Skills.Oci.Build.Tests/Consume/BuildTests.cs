@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 
@@ -17,7 +15,7 @@ internal sealed class ConsumerWorkspace : IDisposable
     private ConsumerWorkspace(TestProjectWorkspace workspace, bool gitRepository)
     {
         Workspace = workspace;
-        CachePath = workspace.Root.File(".skills-cache");
+        CachePath = workspace.Root.Combine(".skills-cache");
         if (gitRepository)
         {
             workspace.Write(".git/HEAD", "ref: refs/heads/main\n");
@@ -73,40 +71,7 @@ internal sealed class ConsumerWorkspace : IDisposable
     }
 
     /// <summary>Every consumer-visible path with its content hash (or link target) and write time, for "nothing rewritten" checks.</summary>
-    public IReadOnlyDictionary<string, string> Snapshot()
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        void Walk(string folder)
-        {
-            foreach (var path in Directory.EnumerateFileSystemEntries(folder))
-            {
-                var name = Path.GetFileName(path);
-                if (HarnessFolders.Contains(name))
-                {
-                    continue;
-                }
-
-                var relative = Path.GetRelativePath(Root, path).Replace('\\', '/');
-                var info = new FileInfo(path);
-                if (info.LinkTarget is { } target)
-                {
-                    result[relative] = "link:" + target;
-                }
-                else if (Directory.Exists(path))
-                {
-                    result[relative + "/"] = "dir";
-                    Walk(path);
-                }
-                else
-                {
-                    result[relative] = Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(path))) + "@" + info.LastWriteTimeUtc.Ticks;
-                }
-            }
-        }
-
-        Walk(Root);
-        return result;
-    }
+    public IReadOnlyDictionary<string, string> Snapshot() => FolderSnapshot.Take(Root, HarnessFolders);
 
     public string ReadLock() => System.IO.File.ReadAllText(LockPath, Encoding.UTF8);
 

@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 

@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 
@@ -16,8 +15,8 @@ public sealed class MaterializationTests(RegistryFixture fixture)
         await publisher.PublishAsync("keep", "1.0.0");
         using var repo = await ConsumerWorkspace.CreateAsync();
         // The user's own skills and .gitignore lines, committed next to ours.
-        repo.Workspace.Write(".agents/skills/mine/SKILL.md", "---\nname: mine\ndescription: mine\n---\n");
-        repo.Workspace.Write(".claude/skills/theirs/SKILL.md", "---\nname: theirs\ndescription: theirs\n---\n");
+        new SkillFixture("mine", "mine").WriteFolder(repo.File(".agents/skills/mine"));
+        new SkillFixture("theirs", "theirs").WriteFolder(repo.File(".claude/skills/theirs"));
         repo.Workspace.Write(".gitignore", "bin/\nobj/\n");
         const string fanOut = """
               <PropertyGroup>

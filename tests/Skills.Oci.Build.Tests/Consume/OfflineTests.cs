@@ -1,5 +1,3 @@
-using Skills.Oci.Build.Tests.Infrastructure;
-
 namespace Skills.Oci.Build.Tests.Consume;
 
 /// <summary>Restores that must not reach the registry: design-time builds, and locked restores with a warm cache. Each test stops its own registry.</summary>

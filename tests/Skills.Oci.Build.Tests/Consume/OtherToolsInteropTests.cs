@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 
@@ -51,9 +50,9 @@ public sealed class OtherToolsInteropTests(RegistryFixture fixture)
     [Fact]
     public async Task An_artifact_built_by_python_and_copied_by_skopeo_is_restored()
     {
-        using var temp = new TempDirectory("skoci-py-layout");
+        using var temp = new TempFolder("py-layout");
         var layout = Path.Combine(temp.Path, "layout");
-        var python = await ChildProcess.RunAsync("python3", ["-c", LayoutScript, layout]);
+        var python = await ProcessRunner.RunAsync("python3", ["-c", LayoutScript, layout]);
         Assert.True(python.ExitCode == 0, python.ToString());
         var digest = python.Output.Trim();
         var target = $"{fixture.Registry.HostPort}/interop/py-skill";

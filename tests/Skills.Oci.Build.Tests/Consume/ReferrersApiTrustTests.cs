@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 
@@ -21,16 +20,10 @@ public sealed class ReferrersApiTrustTests
         using var key = SigningKey.Generate(KeyAlgorithm.Ed25519);
         using var repo = await ConsumerWorkspace.CreateAsync();
         repo.Workspace.Write("publisher/keys/signing.key", key.ToEncryptedPem("pw"));
-        repo.Workspace.Write("publisher/ref-skill/ref-skill.csproj", $"""
-            <Project Sdk="Skills.Oci.Sdk">
-              <PropertyGroup>
-                <Version>1.0.0</Version>
+        new SkillFixture("ref-skill", "Signed through the referrers API.").WriteProject(repo.Workspace.Root.Combine("publisher/ref-skill"), $"""
                 <SkillRepository>{repository.RepositoryName}</SkillRepository>
                 <SkillSigningKey>../keys/signing.key</SkillSigningKey>
-              </PropertyGroup>
-            </Project>
             """);
-        repo.Workspace.Write("publisher/ref-skill/SKILL.md", "---\nname: ref-skill\ndescription: Signed through the referrers API.\n---\n# Ref\n");
         TrustTests.WriteKey(repo, "eng/keys/skills.pub", key);
         repo.WriteProject("App/App.csproj", [(repository.RepositoryName, "1.0.0")],
             TrustTests.KeyPolicy($"{registry.HostPort}/referrers-e2e/%2A", "../eng/keys/skills.pub"));

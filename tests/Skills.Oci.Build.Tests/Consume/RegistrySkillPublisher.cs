@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Tests.Restore;
 
@@ -13,7 +12,7 @@ namespace Skills.Oci.Build.Tests.Consume;
 /// </summary>
 internal sealed class RegistrySkillPublisher : IDisposable
 {
-    private readonly TempDirectory _layouts = new("skoci-publish");
+    private readonly TempFolder _layouts = new("skoci-publish");
     private readonly SkillRegistry _local;
     private readonly RegistryClientOptions _clientOptions;
 

@@ -1,7 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Restore;
 
 namespace Skills.Oci.Build.Tests.Format;
 
@@ -12,7 +11,7 @@ namespace Skills.Oci.Build.Tests.Format;
 /// </summary>
 public sealed class SkillArchiveExtractorTests : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -45,7 +44,7 @@ public sealed class SkillArchiveExtractorTests : IDisposable
             return;
         }
 
-        var tar = TarBuilder.Skill("pdf")
+        var tar = new SkillFixture("pdf").ToTar()
             .File("pdf/run.sh", "x", UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.SetUser)
             .File("pdf/private", "x", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.StickyBit);
 
@@ -63,7 +62,7 @@ public sealed class SkillArchiveExtractorTests : IDisposable
         Directory.CreateDirectory(parent);
 
         await Assert.ThrowsAsync<SkillsOciException>(() =>
-            SkillArchiveExtractor.ExtractAsync(new MemoryStream(TarBuilder.Skill("pdf").File("pdf/../../x", "x").ToGzip()), "pdf", parent, OciLimits.Default, "test", CancellationToken.None));
+            SkillArchiveExtractor.ExtractAsync(new MemoryStream(new SkillFixture("pdf").ToTar().File("pdf/../../x", "x").ToGzip()), "pdf", parent, OciLimits.Default, "test", CancellationToken.None));
 
         Assert.Empty(Directory.GetFileSystemEntries(parent));
     }

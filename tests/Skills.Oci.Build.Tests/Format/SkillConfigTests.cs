@@ -2,14 +2,13 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Packaging;
-using Skills.Oci.Build.Tests.Packaging;
 
 namespace Skills.Oci.Build.Tests.Format;
 
 /// <summary>The config blob: written canonically by packing, read tolerantly but safely by restore.</summary>
 public sealed class SkillConfigTests : IDisposable
 {
-    private readonly PackagingTempFolder _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -70,8 +69,8 @@ public sealed class SkillConfigTests : IDisposable
     public async Task A_name_with_consecutive_hyphens_is_refused_by_restore_as_packing_refuses_it()
     {
         const string Rule = "The skill name 'pdf--tools' must not contain consecutive hyphens";
-        _temp.WriteSkill("pdf--tools", "name: pdf--tools", "description: x");
-        var packing = await SkillValidator.ValidateAsync(_temp.PathOf("pdf--tools"), null, null, CancellationToken.None);
+        new SkillFixture("pdf--tools").WriteFolder(_temp.Combine("pdf--tools"));
+        var packing = await SkillValidator.ValidateAsync(_temp.Combine("pdf--tools"), null, null, CancellationToken.None);
 
         var restore = Assert.Throws<SkillsOciException>(() => SkillConfig.Read("{\"schemaVersion\":\"1\",\"name\":\"pdf--tools\"}"u8, "test"));
 

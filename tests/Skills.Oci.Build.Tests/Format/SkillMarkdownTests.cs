@@ -1,14 +1,13 @@
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
-using Skills.Oci.Build.Tests.Packaging;
 
 namespace Skills.Oci.Build.Tests.Format;
 
 /// <summary>SKILL.md is read as YAML on both sides; restore only tolerates more in the bytes around it.</summary>
 public sealed class SkillMarkdownTests : IDisposable
 {
-    private readonly PackagingTempFolder _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -65,7 +64,7 @@ public sealed class SkillMarkdownTests : IDisposable
 
     private async Task<SkillMarkdown?> ReadAsync(byte[] content, SkillMarkdownOptions options, List<Diagnostic>? diagnostics = null)
     {
-        var path = _temp.WriteBytes("pdf/SKILL.md", content);
+        var path = _temp.Write("pdf/SKILL.md", content);
         return await SkillMarkdown.ReadAsync(path, options, diagnostics ?? [], CancellationToken.None);
     }
 }

@@ -76,7 +76,7 @@ public sealed class DotnetCli
             argumentList.Add("-nodeReuse:false");
         }
 
-        var result = await ChildProcess.RunAsync("dotnet", argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync("dotnet", argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut);
     }
 

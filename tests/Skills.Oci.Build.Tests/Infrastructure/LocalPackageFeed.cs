@@ -12,6 +12,8 @@ public sealed class LocalPackageFeed
     public const string SdkPackageId = "Skills.Oci.Sdk";
     public const string BuildPackageId = "Skills.Oci.Build";
 
+    private const string FolderPurpose = "feed";
+
     private static readonly Lazy<Task<LocalPackageFeed>> Shared = new(() => CreateAsync(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private LocalPackageFeed(string feedPath, string version)
@@ -37,9 +39,9 @@ public sealed class LocalPackageFeed
     {
         DeleteStaleFeeds();
         var version = string.Create(CultureInfo.InvariantCulture, $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.p{Environment.ProcessId}");
-        var root = Path.Combine(Path.GetTempPath(), $"skills-oci-tests-feed-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        // The feed lives as long as the test run; the pack's intermediate output goes there too, so the checkout's bin/obj stay untouched.
+        // Not disposed: the feed lives as long as the test run.
+        var root = new TempFolder(FolderPurpose).Path;
+        // The pack's intermediate output goes there too, so the checkout's bin/obj stay untouched.
         ProcessExitCleanup.DeleteOnExit(root);
         var feed = Path.Combine(root, "feed");
         var cli = new DotnetCli(RepositoryRoot.Path) { Timeout = TimeSpan.FromMinutes(5) };
@@ -55,18 +57,18 @@ public sealed class LocalPackageFeed
         }
 
         // The exit-time cleanup gets little time before the test host goes away; leave it only two packages.
-        TempDirectory.DeleteWithRetries(Path.Combine(root, "artifacts"));
+        TempFolder.Delete(Path.Combine(root, "artifacts"));
         return new LocalPackageFeed(feed, version);
     }
 
     /// <summary>Removes feeds of earlier runs that were killed before their exit-time cleanup ran (other runs may be live, hence the age).</summary>
     private static void DeleteStaleFeeds()
     {
-        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories("skills-oci-tests-feed-*"))
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories($"{TempFolder.Prefix}{FolderPurpose}-*"))
         {
             if (folder.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6))
             {
-                TempDirectory.DeleteWithRetries(folder.FullName);
+                TempFolder.Delete(folder.FullName);
             }
         }
     }

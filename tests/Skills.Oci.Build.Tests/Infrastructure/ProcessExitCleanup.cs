@@ -49,7 +49,7 @@ internal static class ProcessExitCleanup
 
         foreach (var folder in Folders.Keys)
         {
-            TempDirectory.DeleteWithRetries(folder);
+            TempFolder.Delete(folder);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -19,26 +18,26 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     /// <summary>Requests the harness itself makes carry this marker so they stay out of <see cref="Requests"/>.</summary>
     private const string HarnessMarker = "skills-oci-harness";
 
-    private readonly TempDirectory _root;
+    private readonly TempFolder _root;
     private readonly List<RegistryRequest> _requests = [];
     private readonly List<string> _accessLogLines = [];
     private readonly StringBuilder _standardError = new();
     private readonly object _gate = new();
     private HttpClient? _httpClient;
-    private Process? _process;
+    private RunningProcess? _process;
     private int _port;
 
     private RegistryProcess(RegistryOptions options)
     {
         Options = options;
-        _root = new TempDirectory("registry");
-        StorageRoot = _root.Directory("data");
-        ConfigPath = _root.File("config.yml");
+        _root = new TempFolder("registry");
+        StorageRoot = _root.CreateFolder("data");
+        ConfigPath = _root.Combine("config.yml");
         if (options.Tls)
         {
             TlsCertificate = SelfSignedCertificates.CreateTlsServerCertificate();
-            TlsCertificatePath = _root.File("registry.crt");
-            SelfSignedCertificates.WritePem(TlsCertificate, TlsCertificatePath, _root.File("registry.key"));
+            TlsCertificatePath = _root.Combine("registry.crt");
+            SelfSignedCertificates.WritePem(TlsCertificate, TlsCertificatePath, _root.Combine("registry.key"));
         }
     }
 
@@ -128,8 +127,10 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
     /// <summary>
     /// The access log after every request the test has completed is in it. distribution writes a
-    /// line only after the response, so this sends a marked request and waits until its own line
-    /// (and a short settle for concurrent writers) has arrived.
+    /// request's line when its handler returns, normally before the client has read the end of the
+    /// response, so a marked request sent now is logged after them. A large response can reach the
+    /// client before its line is written, so the log counts as settled only once a whole marker round
+    /// trip brought no line of another request.
     /// </summary>
     public async Task<IReadOnlyList<RegistryRequest>> WaitForRequestsAsync(CancellationToken cancellationToken = default)
     {
@@ -138,27 +139,17 @@ public sealed partial class RegistryProcess : IAsyncDisposable
             throw new InvalidOperationException("The access log is disabled; start the registry with RegistryOptions { AccessLog = true }.");
         }
 
-        var marker = $"{HarnessMarker}-flush={Guid.NewGuid():N}";
-        using (await Client.GetAsync($"/v2/?{marker}", cancellationToken).ConfigureAwait(false))
-        {
-        }
-
-        using var hangGuard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        hangGuard.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!ContainsAccessLogLine(marker))
-        {
-            try
+        var seen = -1;
+        await Poll.UntilAsync(
+            async token =>
             {
-                await Task.Delay(10, hangGuard.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The registry's access log never showed the flush request.{Environment.NewLine}{StandardError}");
-            }
-        }
-
-        // Requests finished by other goroutines just before the marker may still be writing their line.
-        await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                await FlushAccessLogAsync(token).ConfigureAwait(false);
+                var count = Requests.Count;
+                return count == Interlocked.Exchange(ref seen, count);
+            },
+            TimeSpan.FromSeconds(10),
+            () => $"the registry's access log kept growing.{Environment.NewLine}{StandardError}",
+            cancellationToken).ConfigureAwait(false);
         return Requests;
     }
 
@@ -172,10 +163,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
 
         _process = null;
-        ProcessExitCleanup.Kill(process);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        ProcessExitCleanup.Untrack(process);
-        process.Dispose();
+        await process.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Starts the registry again on the same storage, on the same port if it is still free (else a new one, reflected in <see cref="Port"/>).</summary>
@@ -202,6 +190,21 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
     private HttpClient Client => _httpClient ??= CreateHttpClient();
 
+    /// <summary>Sends a marked request and waits until its access-log line has arrived.</summary>
+    private async Task FlushAccessLogAsync(CancellationToken cancellationToken)
+    {
+        var marker = $"{HarnessMarker}-flush={Guid.NewGuid():N}";
+        using (await Client.GetAsync($"/v2/?{marker}", cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        await Poll.UntilAsync(
+            () => ContainsAccessLogLine(marker),
+            TimeSpan.FromSeconds(10),
+            () => $"the registry's access log never showed the flush request.{Environment.NewLine}{StandardError}",
+            cancellationToken).ConfigureAwait(false);
+    }
+
     private bool ContainsAccessLogLine(string marker)
     {
         lock (_gate)
@@ -215,7 +218,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         ProcessResult result;
         try
         {
-            result = await ChildProcess.RunAsync("htpasswd", ["-Bbn", user.Username, user.Password], cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = await ProcessRunner.RunAsync("htpasswd", ["-Bbn", user.Username, user.Password], cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException exception)
         {
@@ -227,7 +230,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
             throw new InvalidOperationException($"htpasswd failed: {result}");
         }
 
-        await File.WriteAllTextAsync(_root.File("htpasswd"), result.Output.Trim() + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(_root.Combine("htpasswd"), result.Output.Trim() + "\n", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task LaunchAsync(int requestedPort, CancellationToken cancellationToken)
@@ -239,66 +242,44 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
 
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var startInfo = new ProcessStartInfo(Executable)
+        void OnErrorLine(string line)
         {
-            ArgumentList = { "serve", ConfigPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root.Path,
-        };
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
             lock (_gate)
             {
-                _standardError.AppendLine(e.Data);
+                _standardError.AppendLine(line);
             }
 
-            if (ListeningLine().Match(e.Data) is { Success: true } match)
+            if (ListeningLine().Match(line) is { Success: true } match)
             {
                 listening.TrySetResult(int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
             }
-        };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                OnAccessLogLine(e.Data);
-            }
-        };
-        process.Exited += (_, _) => listening.TrySetException(new RegistryStartException("The registry exited during start-up."));
+        }
 
         try
         {
-            process.Start();
+            _process = ProcessRunner.Start(Executable, ["serve", ConfigPath], _root.Path, onOutputLine: OnAccessLogLine, onErrorLine: OnErrorLine);
         }
-        catch (System.ComponentModel.Win32Exception exception)
+        catch (InvalidOperationException exception)
         {
-            process.Dispose();
             throw new InvalidOperationException("docker-registry is not installed: apt-get install docker-registry", exception);
         }
 
-        ProcessExitCleanup.Track(process);
-        _process = process;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
+        var exited = _process.Exited;
         using var hangGuard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hangGuard.CancelAfter(Options.StartTimeout);
         try
         {
-            _port = await listening.Task.WaitAsync(hangGuard.Token).ConfigureAwait(false);
+            if (await Task.WhenAny(listening.Task, exited).WaitAsync(hangGuard.Token).ConfigureAwait(false) != listening.Task)
+            {
+                throw new RegistryStartException("The registry exited during start-up.");
+            }
+
+            _port = await listening.Task.ConfigureAwait(false);
             _httpClient?.Dispose();
             _httpClient = null;
-            await WaitUntilAnsweringAsync(hangGuard.Token).ConfigureAwait(false);
+            await Poll.UntilAsync(IsAnsweringAsync, Options.StartTimeout, () => "the registry did not answer HTTP.", hangGuard.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is RegistryStartException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is RegistryStartException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await StopAsync().ConfigureAwait(false);
             var reason = exception is RegistryStartException ? "exited during start-up" : $"did not start within {Options.StartTimeout.TotalSeconds:0} s";
@@ -306,20 +287,17 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    /// <summary>Any HTTP answer (200, or 401 with auth) means the registry is serving.</summary>
+    private async Task<bool> IsAnsweringAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            try
-            {
-                // Any HTTP answer (200, or 401 with auth) means the registry is serving.
-                using var response = await Client.GetAsync($"/v2/?{HarnessMarker}-ready", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
+            using var response = await Client.GetAsync($"/v2/?{HarnessMarker}-ready", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 
@@ -368,7 +346,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         {
             yaml.AppendLine("  tls:");
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    certificate: {Quote(TlsCertificatePath!)}");
-            yaml.AppendLine(CultureInfo.InvariantCulture, $"    key: {Quote(_root.File("registry.key"))}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    key: {Quote(_root.Combine("registry.key"))}");
         }
 
         yaml.AppendLine("health:");
@@ -384,7 +362,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
             yaml.AppendLine("auth:");
             yaml.AppendLine("  htpasswd:");
             yaml.AppendLine("    realm: test-realm");
-            yaml.AppendLine(CultureInfo.InvariantCulture, $"    path: {Quote(_root.File("htpasswd"))}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    path: {Quote(_root.Combine("htpasswd"))}");
         }
 
         if (Options.TokenAuth is { } issuer)
@@ -408,22 +386,4 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     // 127.0.0.1 - - [25/Nov/2026:03:34:41 +0000] "GET /v2/ HTTP/1.1" 200 2 "" "curl/7.88.1"
     [GeneratedRegex("""\] "(?<method>[A-Z]+) (?<target>\S+) HTTP/[\d.]+" (?<status>\d{3}) \S+ "(?:[^"\\]|\\.)*" "(?<agent>(?:[^"\\]|\\.)*)"$""")]
     private static partial Regex CombinedLogLine();
-}
-
-/// <summary>The registry did not come up; the message carries its stderr.</summary>
-public sealed class RegistryStartException : Exception
-{
-    public RegistryStartException(string message)
-        : base(message)
-    {
-    }
-
-    public RegistryStartException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public RegistryStartException()
-    {
-    }
 }

@@ -8,38 +8,32 @@ namespace Skills.Oci.Build.Tests.Infrastructure;
 public static class Skopeo
 {
     public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
-        ChildProcess.RunAsync("skopeo", arguments, configureEnvironment: Isolate, timeout: TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
+        ProcessRunner.RunAsync("skopeo", arguments, configureEnvironment: Isolate, timeout: TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
 
     /// <summary>The exact manifest bytes at <c>docker://HOST:PORT/REPOSITORY:TAG</c> (or <c>@DIGEST</c>), over plain HTTP or untrusted TLS.</summary>
     public static async Task<byte[]> InspectRawAsync(string hostPort, string repositoryAndReference, CancellationToken cancellationToken = default)
     {
         // stdout goes through a string reader, which would normalise the bytes; write to a file instead.
-        var file = Path.Combine(Path.GetTempPath(), $"skills-oci-tests-skopeo-{Guid.NewGuid():N}.json");
-        try
+        using var folder = new TempFolder("skopeo");
+        var file = folder.Combine("manifest.json");
+        var result = await ProcessRunner.RunAsync(
+            "sh",
+            ["-c", "skopeo inspect --raw --tls-verify=false \"$1\" > \"$2\"", "skopeo", $"docker://{hostPort}/{repositoryAndReference}", file],
+            configureEnvironment: Isolate,
+            timeout: TimeSpan.FromMinutes(1),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
         {
-            var result = await ChildProcess.RunAsync(
-                "sh",
-                ["-c", "skopeo inspect --raw --tls-verify=false \"$1\" > \"$2\"", "skopeo", $"docker://{hostPort}/{repositoryAndReference}", file],
-                configureEnvironment: Isolate,
-                timeout: TimeSpan.FromMinutes(1),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                throw new InvalidOperationException($"skopeo inspect failed: {result}");
-            }
+            throw new InvalidOperationException($"skopeo inspect failed: {result}");
+        }
 
-            return await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        return await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Keeps the developer's registry logins away from skopeo.</summary>
     private static void Isolate(IDictionary<string, string?> environment)
     {
-        environment["REGISTRY_AUTH_FILE"] = Path.Combine(Path.GetTempPath(), "skills-oci-tests-no-auth-file.json");
-        environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "skills-oci-tests-no-docker-config");
+        environment["REGISTRY_AUTH_FILE"] = Path.Combine(Path.GetTempPath(), $"{TempFolder.Prefix}no-auth-file.json");
+        environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), $"{TempFolder.Prefix}no-docker-config");
     }
 }

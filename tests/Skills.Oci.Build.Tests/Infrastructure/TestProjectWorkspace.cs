@@ -15,15 +15,15 @@ public sealed class TestProjectWorkspace : IDisposable
     /// <summary>The upstream source configured on this machine (<c>dotnet nuget list source</c>).</summary>
     public const string UpstreamNuGetSource = "https://api.nuget.org/v3/index.json";
 
-    private TestProjectWorkspace(TempDirectory root, LocalPackageFeed feed)
+    private TestProjectWorkspace(TempFolder root, LocalPackageFeed feed)
     {
         Root = root;
         Feed = feed;
-        GlobalPackagesFolder = root.File(".nuget-packages");
-        DockerConfigFolder = root.File(".docker");
+        GlobalPackagesFolder = root.Combine(".nuget-packages");
+        DockerConfigFolder = root.Combine(".docker");
     }
 
-    public TempDirectory Root { get; }
+    public TempFolder Root { get; }
 
     public string Path => Root.Path;
 
@@ -38,7 +38,7 @@ public sealed class TestProjectWorkspace : IDisposable
     public static async Task<TestProjectWorkspace> CreateAsync(bool includeUpstreamFeed = false)
     {
         var feed = await LocalPackageFeed.GetAsync().ConfigureAwait(false);
-        var root = new TempDirectory("workspace");
+        var root = new TempFolder("workspace");
         var workspace = new TestProjectWorkspace(root, feed);
         root.Write("NuGet.config", $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -69,7 +69,7 @@ public sealed class TestProjectWorkspace : IDisposable
 
     /// <summary>A <see cref="DotnetCli"/> in the workspace (or a sub-folder) using its packages and Docker config folders.</summary>
     public DotnetCli CreateCli(string? relativeWorkingDirectory = null, IDictionary<string, string?>? environment = null) =>
-        new(relativeWorkingDirectory is null ? Path : Root.Directory(relativeWorkingDirectory))
+        new(relativeWorkingDirectory is null ? Path : Root.CreateFolder(relativeWorkingDirectory))
         {
             NuGetPackagesFolder = GlobalPackagesFolder,
             DockerConfigFolder = DockerConfigFolder,

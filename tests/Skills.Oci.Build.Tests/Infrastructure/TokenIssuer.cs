@@ -54,17 +54,17 @@ public sealed class TokenIssuer : IAsyncDisposable
     private readonly TokenIssuerOptions _options;
     private readonly X509Certificate2 _signer;
     private readonly ECDsa _signingKey;
-    private readonly TempDirectory _root;
+    private readonly TempFolder _root;
     private readonly ConcurrentQueue<TokenRequest> _requests = new();
     private LoopbackWebServer? _server;
 
     private TokenIssuer(TokenIssuerOptions options)
     {
         _options = options;
-        _root = new TempDirectory("token-issuer");
+        _root = new TempFolder("token-issuer");
         _signer = SelfSignedCertificates.CreateTokenSigningCertificate();
         _signingKey = _signer.GetECDsaPrivateKey()!;
-        CertificatePemPath = _root.File("signer.crt");
+        CertificatePemPath = _root.Combine("signer.crt");
         SelfSignedCertificates.WritePem(_signer, CertificatePemPath);
     }
 

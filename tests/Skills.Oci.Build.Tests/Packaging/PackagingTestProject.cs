@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
-using Skills.Oci.Build.Tests.Infrastructure;
-
 namespace Skills.Oci.Build.Tests.Packaging;
 
 /// <summary>
@@ -17,11 +12,11 @@ internal sealed class PackagingTestProject : IDisposable
 
     public PackagingTestProject(string folderName, string? projectBody = null, string? sdkImports = null)
     {
-        Temp = new PackagingTempFolder();
-        Directory = Temp.PathOf(folderName);
+        Temp = new TempFolder();
+        Directory = Temp.Combine(folderName);
         System.IO.Directory.CreateDirectory(Directory);
         ProjectFile = Path.Combine(Directory, folderName + ".csproj");
-        PackagesFolder = Temp.PathOf("nuget-packages");
+        PackagesFolder = Temp.Combine("nuget-packages");
         var sdk = Path.Combine(RepositoryRoot.Path, "src", "Skills.Oci.Sdk", "Sdk");
         File.WriteAllText(ProjectFile, sdkImports ?? $"""
             <Project>
@@ -35,7 +30,7 @@ internal sealed class PackagingTestProject : IDisposable
             """);
     }
 
-    public PackagingTempFolder Temp { get; }
+    public TempFolder Temp { get; }
 
     public string Directory { get; }
 
@@ -59,48 +54,21 @@ internal sealed class PackagingTestProject : IDisposable
 
     public async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
+            // Console output as plain lines, whatever the SDK's terminal logger default.
+            ["MSBUILDTERMINALLOGGER"] = "off",
+            ["SOURCE_DATE_EPOCH"] = null,
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("-nodeReuse:false");
-        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        start.Environment["NUGET_PACKAGES"] = PackagesFolder;
-        // Console output as plain lines, whatever the SDK's terminal logger default.
-        start.Environment["MSBUILDTERMINALLOGGER"] = "off";
-        start.Environment.Remove("SOURCE_DATE_EPOCH");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        using var cancellation = new CancellationTokenSource(SafetyTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellation.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cancellation.Token);
-        try
-        {
-            await process.WaitForExitAsync(cancellation.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var cli = new DotnetCli(Directory) { NuGetPackagesFolder = PackagesFolder, Environment = variables, Timeout = SafetyTimeout };
+        var result = await cli.RunAsync(arguments);
+        Assert.False(result.TimedOut, result.ToString());
+        return (result.ExitCode, result.AllOutput);
     }
 
     public Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) => RunAsync(null, arguments);

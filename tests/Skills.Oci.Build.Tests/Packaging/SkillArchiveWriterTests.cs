@@ -7,7 +7,6 @@ using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Packaging;
 
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
@@ -24,7 +23,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     /// </summary>
     private const string GoldenLayerDigest = "sha256:075e2ade74333663e9e95fce24668be31ae49a6e1d7f390bc02bb4c33905b95b";
 
-    private readonly PackagingTempFolder _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -51,7 +50,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
 
         if (restrictiveModes && !OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(_temp.PathOf($"{folder}/references"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(_temp.Combine($"{folder}/references"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -61,8 +60,8 @@ public sealed class SkillArchiveWriterTests : IDisposable
     public async Task Packing_the_same_folder_twice_gives_identical_bytes()
     {
         WriteSample("pdf");
-        var first = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
-        var second = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
+        var first = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
+        var second = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         Assert.Equal(first.Bytes, second.Bytes);
         Assert.Equal(first.Archive.Digest, second.Archive.Digest);
         Assert.Equal(Digest.ComputeSha256(first.Bytes), first.Archive.Digest);
@@ -74,8 +73,8 @@ public sealed class SkillArchiveWriterTests : IDisposable
     {
         WriteSample("a/pdf", mtime: new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
         WriteSample("b/pdf", reverseOrder: true, restrictiveModes: true, mtime: new DateTime(2025, 12, 31, 23, 59, 59, DateTimeKind.Utc));
-        var a = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("a/pdf"), SkillArchiveReader.FilesUnder(_temp.PathOf("a/pdf"), ScriptsExecutable));
-        var b = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("b/pdf"), SkillArchiveReader.FilesUnder(_temp.PathOf("b/pdf"), ScriptsExecutable).AsEnumerable().Reverse());
+        var a = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("a/pdf"), SkillArchiveReader.FilesUnder(_temp.Combine("a/pdf"), ScriptsExecutable));
+        var b = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("b/pdf"), SkillArchiveReader.FilesUnder(_temp.Combine("b/pdf"), ScriptsExecutable).AsEnumerable().Reverse());
         Assert.Equal(a.Archive.Digest, b.Archive.Digest);
     }
 
@@ -83,7 +82,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     public async Task Every_header_field_is_normalised()
     {
         WriteSample("pdf", restrictiveModes: true);
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"), SkillArchiveReader.FilesUnder(_temp.PathOf("pdf"), OperatingSystem.IsWindows() ? ScriptsExecutable : null));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"), SkillArchiveReader.FilesUnder(_temp.Combine("pdf"), OperatingSystem.IsWindows() ? ScriptsExecutable : null));
         var entries = SkillArchiveReader.ReadEntries(packed.Bytes);
 
         Assert.Equal(
@@ -111,7 +110,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     {
         _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n", Mode0755);
         _temp.Write("pdf/run.cmd", "echo\n", Mode0644);
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"), SkillArchiveReader.FilesUnder(_temp.PathOf("pdf"), r => r == "run.cmd"));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"), SkillArchiveReader.FilesUnder(_temp.Combine("pdf"), r => r == "run.cmd"));
         var modes = SkillArchiveReader.ReadEntries(packed.Bytes).ToDictionary(e => e.Name, e => e.Mode);
         Assert.Equal(Mode0755, modes["pdf/run.cmd"]);
         Assert.Equal(Mode0644, modes["pdf/SKILL.md"]);
@@ -120,13 +119,13 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task Entries_are_sorted_by_utf8_bytes_and_folders_precede_their_contents()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         foreach (var name in new[] { "z.md", "a/x.md", "a-b.md", "B.md", "\u00e9.md", "\U0001F600.md", "\uFF21.md" })
         {
             _temp.Write($"pdf/{name}", name);
         }
 
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         var names = SkillArchiveReader.ReadEntries(packed.Bytes).Select(e => e.Name).ToList();
         // U+FF21 (EF BC A1 in UTF-8) sorts before U+1F600 (F0 ...), unlike UTF-16 ordinal order.
         Assert.Equal(["pdf/", "pdf/B.md", "pdf/SKILL.md", "pdf/a/", "pdf/a-b.md", "pdf/a/x.md", "pdf/z.md", "pdf/\u00e9.md", "pdf/\uFF21.md", "pdf/\U0001F600.md"], names);
@@ -136,7 +135,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     public async Task Gzip_header_is_fixed_and_trailer_matches_the_tar()
     {
         WriteSample("pdf");
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         Assert.Equal(new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03 }, packed.Bytes[..10]);
         var tar = SkillArchiveReader.Gunzip(packed.Bytes);
         Assert.Equal(Crc32.HashToUInt32(tar), BinaryPrimitives.ReadUInt32LittleEndian(packed.Bytes.AsSpan(packed.Bytes.Length - 8)));
@@ -147,9 +146,9 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task Tar_ends_with_two_zero_blocks_and_no_record_padding()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         _temp.Write("pdf/big.bin", new string('x', 1500));
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         var tar = SkillArchiveReader.Gunzip(packed.Bytes);
         // Root dir header, SKILL.md header + 1 block, big.bin header + 3 blocks, 2 end blocks.
         Assert.Equal(512 * (1 + 2 + 4 + 2), tar.Length);
@@ -159,11 +158,11 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task A_300_byte_path_is_a_gnu_long_name_entry_and_reads_back()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var relative = "references/" + new string('a', 120) + "/" + new string('b', 120) + "/" + new string('c', 44) + ".md";
         Assert.Equal(300, Encoding.UTF8.GetByteCount(relative));
         _temp.Write("pdf/" + relative, "long");
-        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"));
+        var packed = await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"));
         var entries = SkillArchiveReader.ReadEntries(packed.Bytes);
         var file = Assert.Single(entries, e => e.Name == "pdf/" + relative);
         Assert.Equal(TarEntryFormat.Gnu, file.Format);
@@ -179,10 +178,10 @@ public sealed class SkillArchiveWriterTests : IDisposable
     [Fact]
     public async Task No_pax_header_is_ever_written()
     {
-        _temp.Write("pdf/SKILL.md", "---\nname: pdf\ndescription: x\n---\n");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         _temp.Write("pdf/" + new string('n', 200) + ".md", "x");
         _temp.Write("pdf/\u00fcnicode-\u00e9.md", "x");
-        var tar = SkillArchiveReader.Gunzip((await SkillArchiveReader.PackAsync("pdf", _temp.PathOf("pdf"))).Bytes);
+        var tar = SkillArchiveReader.Gunzip((await SkillArchiveReader.PackAsync("pdf", _temp.Combine("pdf"))).Bytes);
         Assert.DoesNotContain("PaxHeaders", Encoding.Latin1.GetString(tar), StringComparison.Ordinal);
         for (var offset = 0; offset + 512 <= tar.Length; offset += 512)
         {
@@ -208,7 +207,7 @@ public sealed class SkillArchiveWriterTests : IDisposable
     public async Task Limits_stop_packing_with_coded_errors()
     {
         WriteSample("pdf");
-        var folder = _temp.PathOf("pdf");
+        var folder = _temp.Combine("pdf");
         var diagnostics = new List<Diagnostic>();
         Assert.Null(SkillContent.Create(SkillName.Parse("pdf"), folder, SkillArchiveReader.FilesUnder(folder), OciLimits.Default with { MaxArchiveEntries = 3 }, diagnostics));
         Assert.Contains(diagnostics, d => d.Code == ErrorCodes.TooManyEntries);

@@ -11,16 +11,16 @@ public sealed class SkillPackagerTests : IDisposable
 {
     private const string Epoch = "1775117469"; // 2026-04-02T08:11:09Z
 
-    private readonly PackagingTempFolder _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
     private SkillPackRequest Request(string folder, string version = "1.0.0", string? sourceDateEpoch = Epoch) => new()
     {
-        ProjectDirectory = _temp.PathOf(folder),
+        ProjectDirectory = _temp.Combine(folder),
         Version = version,
-        Files = SkillArchiveReader.FilesUnder(_temp.PathOf(folder)),
-        LayoutDirectory = _temp.PathOf($"out/{folder}.{version}.oci"),
+        Files = SkillArchiveReader.FilesUnder(_temp.Combine(folder)),
+        LayoutDirectory = _temp.Combine($"out/{folder}.{version}.oci"),
         SourceDateEpoch = sourceDateEpoch,
     };
 
@@ -37,7 +37,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Config_manifest_and_layout_are_exactly_as_specified()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var result = await PackOkAsync(Request("pdf"));
 
         Assert.Equal("{\"schemaVersion\":\"1\",\"name\":\"pdf\",\"version\":\"1.0.0\",\"description\":\"x\"}", Encoding.UTF8.GetString(Blob(result, result.Config)));
@@ -69,7 +69,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Config_fields_follow_the_table_order_and_optional_annotations_appear_when_known()
     {
-        _temp.WriteSkill("pdf", "metadata:", "  zz: last", "  author: acme", "allowed-tools: Bash(git:*)   Read", "compatibility: Needs poppler", "license: Apache-2.0", "description: Extract <text> & tables.", "name: pdf");
+        new SkillFixture("pdf").WithFrontmatter("metadata:", "  zz: last", "  author: acme", "allowed-tools: Bash(git:*)   Read", "compatibility: Needs poppler", "license: Apache-2.0", "description: Extract <text> & tables.", "name: pdf").WriteFolder(_temp.Combine("pdf"));
         var request = Request("pdf") with { RepositoryUrl = "https://github.com/acme/skills", SourceRevisionId = "abc123", Description = "ignored: SKILL.md wins" };
         var result = await PackOkAsync(request);
         Assert.Equal(
@@ -86,7 +86,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Project_license_is_used_when_SKILL_md_has_none()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var result = await PackOkAsync(Request("pdf") with { License = "MIT" });
         Assert.Equal("MIT", OciManifest.Parse(Blob(result, result.Manifest)).GetAnnotation(AnnotationKeys.Licenses));
         Assert.DoesNotContain("license", Encoding.UTF8.GetString(Blob(result, result.Config)), StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task With_SOURCE_DATE_EPOCH_two_packs_give_the_same_manifest_digest()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var first = await PackOkAsync(Request("pdf"));
         var second = await PackOkAsync(Request("pdf"));
         Assert.Equal(first.Manifest.Digest, second.Manifest.Digest);
@@ -106,7 +106,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Without_SOURCE_DATE_EPOCH_only_created_differs()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var clock = new SteppingClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero));
         var first = (await new SkillPackager(clock).PackAsync(Request("pdf", sourceDateEpoch: null), CancellationToken.None)).Result!;
         var a = OciManifest.Parse(Blob(first, first.Manifest));
@@ -125,18 +125,18 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Version_latest_is_a_coded_error_and_nothing_is_written()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var outcome = await new SkillPackager().PackAsync(Request("pdf", version: "latest"), CancellationToken.None);
         var error = Assert.Single(outcome.Diagnostics);
         Assert.Equal(ErrorCodes.VersionIsMovingTag, error.Code);
         Assert.Contains("SkillAdditionalTags", error.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_temp.PathOf("out")));
+        Assert.False(Directory.Exists(_temp.Combine("out")));
     }
 
     [Fact]
     public async Task Top_level_version_warns_and_the_project_Version_is_used()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x", "version: 1.2.0");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", "description: x", "version: 1.2.0").WriteFolder(_temp.Combine("pdf"));
         var outcome = await new SkillPackager().PackAsync(Request("pdf", version: "1.0.0"), CancellationToken.None);
         Assert.Equal(ErrorCodes.FrontmatterLegacyVersion, Assert.Single(outcome.Diagnostics).Code);
         var result = outcome.Result!;
@@ -148,7 +148,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Build_metadata_packs_but_is_refused_as_a_registry_tag()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var result = await PackOkAsync(Request("pdf", version: "1.2.0+build.5"));
         Assert.Equal("1.2.0+build.5", result.Tag);
         Assert.Equal("1.2.0+build.5", (await new OciImageLayout(result.LayoutDirectory).ResolveAsync("1.2.0+build.5", CancellationToken.None))?.GetAnnotation(AnnotationKeys.RefName));
@@ -182,7 +182,7 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task An_invalid_SOURCE_DATE_EPOCH_is_a_coded_error()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         var outcome = await new SkillPackager().PackAsync(Request("pdf", sourceDateEpoch: "yesterday"), CancellationToken.None);
         Assert.Equal(ErrorCodes.SourceDateEpochInvalid, Assert.Single(outcome.Diagnostics).Code);
     }
@@ -190,10 +190,10 @@ public sealed class SkillPackagerTests : IDisposable
     [Fact]
     public async Task Repacking_replaces_the_layout_and_a_failed_pack_leaves_the_previous_one_untouched()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x");
+        new SkillFixture("pdf").WriteFolder(_temp.Combine("pdf"));
         _temp.Write("pdf/old.md", "old");
         var first = await PackOkAsync(Request("pdf"));
-        File.Delete(_temp.PathOf("pdf/old.md"));
+        File.Delete(_temp.Combine("pdf/old.md"));
         var second = await PackOkAsync(Request("pdf"));
         Assert.NotEqual(first.Layer.Digest, second.Layer.Digest);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(second.LayoutDirectory, "blobs", "sha256")).Length);
@@ -203,7 +203,7 @@ public sealed class SkillPackagerTests : IDisposable
         var outcome = await new SkillPackager().PackAsync(failing, CancellationToken.None);
         Assert.Equal(ErrorCodes.LayerTooLarge, Assert.Single(outcome.Diagnostics).Code);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(second.LayoutDirectory, "index.json")));
-        Assert.Single(Directory.EnumerateFileSystemEntries(_temp.PathOf("out")));
+        Assert.Single(Directory.EnumerateFileSystemEntries(_temp.Combine("out")));
     }
 
     private static SkillVersion PackVersion(string text)

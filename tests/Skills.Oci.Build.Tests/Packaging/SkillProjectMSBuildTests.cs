@@ -4,7 +4,6 @@ using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Packaging;
 
@@ -16,14 +15,10 @@ public sealed class SkillProjectMSBuildTests
     private static PackagingTestProject ValidSkill(string? projectBody = null)
     {
         var project = new PackagingTestProject("pdf", projectBody);
-        project.Write("SKILL.md", "---\nname: pdf\ndescription: Extract text.\n---\n# PDF\n");
-        project.Write("scripts/extract.sh", "#!/bin/sh\necho\n");
-        project.Write("references/guide.md", "# Guide\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Path.Combine(project.Directory, "scripts", "extract.sh"), (UnixFileMode)0b111_101_101);
-        }
-
+        new SkillFixture("pdf", "Extract text.")
+            .WithFile("scripts/extract.sh", "#!/bin/sh\necho\n", (UnixFileMode)0b111_101_101)
+            .WithFile("references/guide.md", "# Guide\n")
+            .WriteFolder(project.Directory);
         return project;
     }
 
@@ -155,7 +150,7 @@ public sealed class SkillProjectMSBuildTests
               <Import Project="{sdk}/Sdk.targets" />
             </Project>
             """);
-        project.Write("SKILL.md", "---\nname: app\ndescription: x\n---\n");
+        new SkillFixture("app").WriteFolder(project.Directory);
         var (exitCode, output) = await project.RunAsync("msbuild", "-getProperty:IsSkillProject", "-getProperty:UsingSkillsOciSdk", "-getProperty:EnableDefaultCompileItems", "-getItem:SkillFile");
         Assert.True(exitCode == 0, output);
         using var json = JsonDocument.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..]);

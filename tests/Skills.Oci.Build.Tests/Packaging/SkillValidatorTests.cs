@@ -7,12 +7,12 @@ namespace Skills.Oci.Build.Tests.Packaging;
 /// <summary>The SKILL.md frontmatter rules packing applies, each problem reported with its line.</summary>
 public sealed class SkillValidatorTests : IDisposable
 {
-    private readonly PackagingTempFolder _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
     private Task<SkillValidationResult> ValidateAsync(string folder, string? skillName = null) =>
-        SkillValidator.ValidateAsync(_temp.PathOf(folder), null, skillName, CancellationToken.None);
+        SkillValidator.ValidateAsync(_temp.Combine(folder), null, skillName, CancellationToken.None);
 
     private static Diagnostic Single(SkillValidationResult result, string code)
     {
@@ -24,7 +24,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Missing_SKILL_md_is_an_error()
     {
-        Directory.CreateDirectory(_temp.PathOf("pdf"));
+        Directory.CreateDirectory(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         Assert.True(result.HasErrors);
         var diagnostic = Single(result, ErrorCodes.SkillMarkdownMissing);
@@ -35,7 +35,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task SKILL_md_that_is_a_folder_is_an_error()
     {
-        Directory.CreateDirectory(_temp.PathOf("pdf/SKILL.md"));
+        Directory.CreateDirectory(_temp.Combine("pdf/SKILL.md"));
         var result = await ValidateAsync("pdf");
         Single(result, ErrorCodes.SkillMarkdownNotAFile);
     }
@@ -56,7 +56,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task A_byte_order_mark_fails_like_the_reference_validator()
     {
-        _temp.WriteBytes("pdf/SKILL.md", [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("---\nname: pdf\ndescription: x\n---\n")]);
+        _temp.Write("pdf/SKILL.md", [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("---\nname: pdf\ndescription: x\n---\n")]);
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterMissing);
         Assert.Equal(1, diagnostic.Line);
         Assert.Contains("byte order mark", diagnostic.Message, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Missing_name_is_an_error()
     {
-        _temp.WriteSkill("pdf", "description: x");
+        new SkillFixture("pdf").WithFrontmatter("description: x").WriteFolder(_temp.Combine("pdf"));
         var diagnostic = Single(await ValidateAsync("pdf"), ErrorCodes.SkillNameMissing);
         Assert.Contains("name", diagnostic.Message, StringComparison.Ordinal);
     }
@@ -104,7 +104,7 @@ public sealed class SkillValidatorTests : IDisposable
     [InlineData("pdf_tools", "only letters, digits and hyphens")]
     public async Task Invalid_names_are_errors_on_the_name_line(string name, string expected)
     {
-        _temp.WriteSkill("pdf", "description: x", $"name: {name}");
+        new SkillFixture("pdf").WithFrontmatter("description: x", $"name: {name}").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         var diagnostic = Single(result, ErrorCodes.SkillNameInvalid);
         Assert.Equal(3, diagnostic.Line);
@@ -115,7 +115,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task A_one_character_name_is_accepted()
     {
-        _temp.WriteSkill("a", "name: a", "description: x");
+        new SkillFixture("a").WriteFolder(_temp.Combine("a"));
         var result = await ValidateAsync("a");
         Assert.Empty(result.Diagnostics);
         Assert.Equal("a", result.Skill!.Name.Value);
@@ -126,8 +126,8 @@ public sealed class SkillValidatorTests : IDisposable
     {
         var name65 = new string('a', 65);
         var name64 = new string('b', 64);
-        _temp.WriteSkill(name65, $"name: {name65}", "description: x");
-        _temp.WriteSkill(name64, $"name: {name64}", "description: x");
+        new SkillFixture(name65).WriteFolder(_temp.Combine(name65));
+        new SkillFixture(name64).WriteFolder(_temp.Combine(name64));
         Assert.Contains("65 characters", Single(await ValidateAsync(name65), ErrorCodes.SkillNameInvalid).Message, StringComparison.Ordinal);
         Assert.Empty((await ValidateAsync(name64)).Diagnostics);
     }
@@ -136,7 +136,7 @@ public sealed class SkillValidatorTests : IDisposable
     public async Task Names_are_compared_after_NFKC_normalisation()
     {
         // U+FB01 (the "fi" ligature) is NFKC-equal to "fi".
-        _temp.WriteSkill("fix", "name: \uFB01x", "description: x");
+        new SkillFixture("\uFB01x").WriteFolder(_temp.Combine("fix"));
         var result = await ValidateAsync("fix");
         Assert.Empty(result.Diagnostics);
         Assert.Equal("fix", result.Skill!.Name.Value);
@@ -145,7 +145,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Name_differing_from_folder_is_a_warning_and_the_name_wins()
     {
-        _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
+        new SkillFixture("manage-pull-requests").WriteFolder(_temp.Combine("sample-skill"));
         var result = await ValidateAsync("sample-skill");
         Assert.False(result.HasErrors);
         var warning = Single(result, ErrorCodes.SkillFolderNameMismatch);
@@ -157,7 +157,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task An_explicit_SkillName_equal_to_the_name_silences_the_warning()
     {
-        _temp.WriteSkill("sample-skill", "name: manage-pull-requests", "description: x");
+        new SkillFixture("manage-pull-requests").WriteFolder(_temp.Combine("sample-skill"));
         var result = await ValidateAsync("sample-skill", skillName: "manage-pull-requests");
         Assert.Empty(result.Diagnostics);
     }
@@ -169,14 +169,14 @@ public sealed class SkillValidatorTests : IDisposable
     [InlineData("name: pdf\ndescription: '   '")]
     public async Task Missing_or_empty_description_is_an_error(string frontmatter)
     {
-        _temp.WriteSkill("pdf", frontmatter);
+        new SkillFixture("pdf").WithFrontmatter(frontmatter).WriteFolder(_temp.Combine("pdf"));
         Single(await ValidateAsync("pdf"), ErrorCodes.DescriptionMissing);
     }
 
     [Fact]
     public async Task Long_description_and_long_compatibility_are_reported_together_with_their_lines()
     {
-        _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1025)}", $"compatibility: {new string('c', 501)}");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", $"description: {new string('d', 1025)}", $"compatibility: {new string('c', 501)}").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         Assert.Equal(3, Single(result, ErrorCodes.DescriptionTooLong).Line);
         Assert.Equal(4, Single(result, ErrorCodes.CompatibilityTooLong).Line);
@@ -186,14 +186,14 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Limits_are_inclusive()
     {
-        _temp.WriteSkill("pdf", "name: pdf", $"description: {new string('d', 1024)}", $"compatibility: {new string('c', 500)}");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", $"description: {new string('d', 1024)}", $"compatibility: {new string('c', 500)}").WriteFolder(_temp.Combine("pdf"));
         Assert.Empty((await ValidateAsync("pdf")).Diagnostics);
     }
 
     [Fact]
     public async Task Allowed_tools_is_split_on_whitespace()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x", "allowed-tools: Bash(git:*) Read");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", "description: x", "allowed-tools: Bash(git:*) Read").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         Assert.Equal(["Bash(git:*)", "Read"], result.Skill!.AllowedTools);
     }
@@ -201,7 +201,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Top_level_version_is_a_warning_pointing_at_the_project_Version()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x", "version: 1.2.0");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", "description: x", "version: 1.2.0").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         Assert.False(result.HasErrors);
         var warning = Single(result, ErrorCodes.FrontmatterLegacyVersion);
@@ -212,15 +212,14 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Unknown_fields_are_errors_and_every_problem_is_reported_in_one_run()
     {
-        _temp.WriteSkill(
-            "pdf",
+        new SkillFixture("pdf").WithFrontmatter(
             "name: PDF--Tools",
             "author: me",
             "version: 2.0.0",
             "compatibility: " + new string('c', 501),
             "metadata: [a, b]",
             "allowed-tools: [Read]",
-            "tags: x");
+            "tags: x").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         var found = result.Diagnostics.Select(d => (d.Code, d.Line)).ToHashSet();
         Assert.Contains((ErrorCodes.SkillNameInvalid, 2), found);
@@ -237,7 +236,7 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Metadata_is_a_string_map_in_ordinal_key_order()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x", "metadata:", "  zeta: 1.0", "  Alpha: two", "  beta: 'three'");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", "description: x", "metadata:", "  zeta: 1.0", "  Alpha: two", "  beta: 'three'").WriteFolder(_temp.Combine("pdf"));
         var result = await ValidateAsync("pdf");
         Assert.Equal(["Alpha", "beta", "zeta"], result.Skill!.Metadata!.Keys);
         Assert.Equal("1.0", result.Skill.Metadata["zeta"]);
@@ -246,14 +245,14 @@ public sealed class SkillValidatorTests : IDisposable
     [Fact]
     public async Task Nested_metadata_values_are_errors()
     {
-        _temp.WriteSkill("pdf", "name: pdf", "description: x", "metadata:", "  a:", "    b: c");
+        new SkillFixture("pdf").WithFrontmatter("name: pdf", "description: x", "metadata:", "  a:", "    b: c").WriteFolder(_temp.Combine("pdf"));
         Assert.Equal(6, Single(await ValidateAsync("pdf"), ErrorCodes.FrontmatterFieldWrongType).Line);
     }
 
     [Fact]
     public async Task Invalid_utf8_is_an_error()
     {
-        _temp.WriteBytes("pdf/SKILL.md", [.. Encoding.ASCII.GetBytes("---\nname: pdf\ndescription: "), 0xC3, 0x28, .. Encoding.ASCII.GetBytes("\n---\n")]);
+        _temp.Write("pdf/SKILL.md", [.. Encoding.ASCII.GetBytes("---\nname: pdf\ndescription: "), 0xC3, 0x28, .. Encoding.ASCII.GetBytes("\n---\n")]);
         Single(await ValidateAsync("pdf"), ErrorCodes.SkillMarkdownUnreadable);
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Tests.Packaging;
 
@@ -21,32 +20,11 @@ public sealed class PushSkillTests(RegistryFixture fixture)
     private static async Task<TestProjectWorkspace> SkillWorkspaceAsync(string name, string properties)
     {
         var workspace = await TestProjectWorkspace.CreateAsync();
-        workspace.Write($"{name}/{name}.csproj", $"""
-            <Project Sdk="Skills.Oci.Sdk">
-              <PropertyGroup>
-                <Version>1.0.0</Version>
-            {properties}
-              </PropertyGroup>
-            </Project>
-            """);
-        workspace.Write($"{name}/SKILL.md", $"""
-            ---
-            name: {name}
-            description: Extract text and tables from PDF files.
-            license: Apache-2.0
-            allowed-tools: Bash(pdftotext:*) Read
-            ---
-            # {name}
-
-            Use pdftotext.
-            """);
-        workspace.Write($"{name}/scripts/extract.sh", "#!/bin/sh\npdftotext \"$1\" -\n");
-        workspace.Write($"{name}/references/guide.md", "# Guide\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Path.Combine(workspace.Path, name, "scripts", "extract.sh"), (UnixFileMode)0b111_101_101);
-        }
-
+        new SkillFixture(name) { Body = $"# {name}\n\nUse pdftotext." }
+            .WithFrontmatter($"name: {name}", "description: Extract text and tables from PDF files.", "license: Apache-2.0", "allowed-tools: Bash(pdftotext:*) Read")
+            .WithFile("scripts/extract.sh", "#!/bin/sh\npdftotext \"$1\" -\n", (UnixFileMode)0b111_101_101)
+            .WithFile("references/guide.md", "# Guide\n")
+            .WriteProject(workspace.Root.Combine(name), properties);
         return workspace;
     }
 

@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
@@ -23,16 +22,10 @@ public sealed class SignOnPushTests(RegistryFixture fixture)
         using var workspace = await TestProjectWorkspace.CreateAsync();
         using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
         workspace.Write("keys/signing.key", key.ToEncryptedPem(Password));
-        workspace.Write("sign-me/sign-me.csproj", $"""
-            <Project Sdk="Skills.Oci.Sdk">
-              <PropertyGroup>
-                <Version>1.0.0</Version>
+        new SkillFixture("sign-me", "A signed skill.").WriteProject(workspace.Root.Combine("sign-me"), $"""
                 <SkillRepository>{repository.RepositoryName}</SkillRepository>
                 <SkillSigningKey>../keys/signing.key</SkillSigningKey>
-              </PropertyGroup>
-            </Project>
             """);
-        workspace.Write("sign-me/SKILL.md", "---\nname: sign-me\ndescription: A signed skill.\n---\n# Signed\n");
         var binlog = Path.Combine(workspace.Path, "push.binlog");
 
         var wrongPassword = await workspace.CreateCli("sign-me", new Dictionary<string, string?> { ["SKILLS_OCI_SIGNING_PASSWORD"] = "wrong" })

@@ -41,7 +41,7 @@ public sealed class HostileArtifactTests : IDisposable
 
     private static byte[] Archive(string kind)
     {
-        var good = TarBuilder.Skill("pdf");
+        var good = new SkillFixture("pdf").ToTar();
         return kind switch
         {
             "dotdot" => good.File("../evil", "x").ToGzip(),
@@ -60,7 +60,7 @@ public sealed class HostileArtifactTests : IDisposable
             "no-skill-md" => new TarBuilder().Directory("pdf/").File("pdf/README.md", "x").ToGzip(),
             "skill-md-name-mismatch" => new TarBuilder().File("pdf/SKILL.md", "---\nname: other\n---\n").ToGzip(),
             "not-gzip" => Encoding.UTF8.GetBytes("this is not gzip"),
-            "path-too-long" => TarBuilder.Skill("pdf", format: TarEntryFormat.Gnu).File("pdf/" + new string('a', 4093), "x").ToGzip(),
+            "path-too-long" => new SkillFixture("pdf").ToTar(TarEntryFormat.Gnu).File("pdf/" + new string('a', 4093), "x").ToGzip(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -90,21 +90,21 @@ public sealed class HostileArtifactTests : IDisposable
     [Fact]
     public async Task An_ordinary_container_image_is_not_a_skill()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf",
             artifactType: null, configMediaType: MediaTypes.OciImageConfig), ErrorCodes.NotASkillArtifact);
     }
 
     [Fact]
     public async Task Another_vendors_skill_type_is_not_a_skill()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf",
             artifactType: "application/vnd.agent.skill.v1+json"), ErrorCodes.NotASkillArtifact);
     }
 
     [Fact]
     public async Task Missing_artifactType_with_the_skill_config_type_is_accepted()
     {
-        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", artifactType: null);
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf", artifactType: null);
 
         var result = await _ws.RestoreAsync(Ref("pdf"));
 
@@ -116,27 +116,27 @@ public sealed class HostileArtifactTests : IDisposable
     [InlineData(2)]
     public async Task Not_exactly_one_content_layer_is_refused(int layers)
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", layerCount: layers), ErrorCodes.SkillLayerCount);
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf", layerCount: layers), ErrorCodes.SkillLayerCount);
     }
 
     [Fact]
     public async Task Config_that_is_not_json_is_refused()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf",
             configBytes: Encoding.UTF8.GetBytes("not json")), ErrorCodes.InvalidSkillConfig);
     }
 
     [Fact]
     public async Task Config_with_an_unsafe_name_is_refused()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "../pdf",
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "../pdf",
             annotatedName: "../pdf"), ErrorCodes.InvalidSkillConfig);
     }
 
     [Fact]
     public async Task Config_name_with_consecutive_hyphens_is_refused_with_the_packing_rule()
     {
-        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf--tools").ToGzip(), "pdf--tools");
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf--tools").ToTarGz(), "pdf--tools");
         var before = _ws.Snapshot();
 
         var result = await _ws.RestoreAsync(Ref("pdf"));
@@ -152,7 +152,7 @@ public sealed class HostileArtifactTests : IDisposable
     [InlineData("name: >-\n  pdf")]
     public async Task A_foreign_SKILL_md_name_in_another_YAML_style_restores_without_a_name_mismatch(string nameLine)
     {
-        var tar = new TarBuilder().Directory("pdf/").File("pdf/SKILL.md", $"---\n{nameLine}\ndescription: x\n---\n# pdf\n");
+        var tar = new SkillFixture("pdf").WithFrontmatter(nameLine, "description: x").ToTar();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", tar.ToGzip(), "pdf");
 
         var result = await _ws.RestoreAsync(Ref("pdf"));
@@ -164,20 +164,20 @@ public sealed class HostileArtifactTests : IDisposable
     [Fact]
     public async Task Annotation_and_config_name_mismatch_is_refused()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("bar").ToGzip(), "bar", annotatedName: "foo"), ErrorCodes.SkillNameMismatch);
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("bar").ToTarGz(), "bar", annotatedName: "foo"), ErrorCodes.SkillNameMismatch);
     }
 
     [Fact]
     public async Task Archive_root_differing_from_the_config_name_is_refused()
     {
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("other").ToGzip(), "pdf"), ErrorCodes.UnsafeArchiveEntry);
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("other").ToTarGz(), "pdf"), ErrorCodes.UnsafeArchiveEntry);
     }
 
     [Fact]
     public async Task Inline_config_data_is_used_when_it_matches()
     {
         var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
-        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf", configBytes: config, inlineData: Convert.ToBase64String(config));
+        await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf", configBytes: config, inlineData: Convert.ToBase64String(config));
 
         var result = await _ws.RestoreAsync(Ref("pdf"));
 
@@ -189,7 +189,7 @@ public sealed class HostileArtifactTests : IDisposable
     {
         var config = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"pdf\"}");
         var other = Encoding.UTF8.GetBytes("{\"schemaVersion\":\"1\",\"name\":\"evil\"}");
-        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", TarBuilder.Skill("pdf").ToGzip(), "pdf",
+        await AssertRefusedAsync(() => _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", new SkillFixture("pdf").ToTarGz(), "pdf",
             configBytes: config, inlineData: Convert.ToBase64String(other)), ErrorCodes.InlineConfigMismatch);
     }
 
@@ -232,7 +232,7 @@ public sealed class HostileArtifactTests : IDisposable
     [Fact]
     public async Task Too_many_entries_is_refused()
     {
-        var tar = TarBuilder.Skill("pdf");
+        var tar = new SkillFixture("pdf").ToTar();
         for (var i = 0; i < 10_000; i++)
         {
             tar.File($"pdf/f{i}", string.Empty);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Restore;
 using static Skills.Oci.Build.Tests.Restore.RestoreWorkspace;
@@ -99,7 +98,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     [Fact]
     public async Task Different_sources_for_one_name_are_incompatible()
     {
-        var layer = TarBuilder.Skill("pdf").ToGzip();
+        var layer = new SkillFixture("pdf").ToTarGz();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", layer, "pdf");
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("fork"), "1.0.0", layer, "pdf");
         await _ws.RestoreAsync(A, null, Ref("pdf"));
@@ -165,7 +164,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         await _ws.RestoreAsync(A, null, Ref("pdf"));
-        using var other = new TestFolder();
+        using var other = new TempFolder();
         Directory.CreateDirectory(other.Combine(".git"));
         File.Copy(_ws.LockPath, other.Combine("skills.lock.json"));
         var project = other.Combine("A.csproj");
@@ -262,7 +261,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
         Assert.Equal(project, SkillsRootLocator.Locate(project));
         Assert.Equal(Path.Combine(_ws.Root, "x"), SkillsRootLocator.Locate(project, "../../x"));
 
-        using var outside = new TestFolder();
+        using var outside = new TempFolder();
         Assert.Equal(outside.Path, SkillsRootLocator.Locate(outside.Path));
     }
 
@@ -282,9 +281,8 @@ public sealed class MultiProjectRestoreTests : IDisposable
                 add("pdf/" + "d" * 120 + "/long-name.md", b"long")
                 add("pdf/caf\u00e9.md", b"unicode")
             """;
-        var python = Process.Start(new ProcessStartInfo("python3", ["-c", script]) { RedirectStandardError = true })!;
-        await python.WaitForExitAsync();
-        Assert.True(python.ExitCode == 0, await python.StandardError.ReadToEndAsync());
+        var python = await ProcessRunner.RunAsync("python3", ["-c", script]);
+        Assert.True(python.Succeeded, python.ToString());
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", File.ReadAllBytes(archive), "pdf");
 
         var result = await _ws.RestoreAsync(Ref("pdf"));

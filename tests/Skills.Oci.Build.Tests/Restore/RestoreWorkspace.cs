@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Skills.Oci.Build.Restore;
 
 namespace Skills.Oci.Build.Tests.Restore;
@@ -9,7 +8,9 @@ namespace Skills.Oci.Build.Tests.Restore;
 /// </summary>
 public sealed class RestoreWorkspace : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private static readonly HashSet<string> GitFolder = new(StringComparer.Ordinal) { ".git" };
+
+    private readonly TempFolder _folder = new();
 
     public RestoreWorkspace()
     {
@@ -70,39 +71,7 @@ public sealed class RestoreWorkspace : IDisposable
     public string ClaudeLink(string name) => Path.Combine(Root, ".claude", "skills", name);
 
     /// <summary>Every path under the root (except .git) with its content hash or link target, for "nothing changed" checks.</summary>
-    public IReadOnlyDictionary<string, string> Snapshot()
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        void Walk(string folder)
-        {
-            foreach (var path in Directory.EnumerateFileSystemEntries(folder))
-            {
-                var relative = Path.GetRelativePath(Root, path).Replace('\\', '/');
-                if (relative == ".git")
-                {
-                    continue;
-                }
-
-                var info = new FileInfo(path);
-                if (info.LinkTarget is { } target)
-                {
-                    result[relative] = "link:" + target;
-                }
-                else if (Directory.Exists(path))
-                {
-                    result[relative + "/"] = "dir";
-                    Walk(path);
-                }
-                else
-                {
-                    result[relative] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) + ":" + File.GetLastWriteTimeUtc(path).Ticks;
-                }
-            }
-        }
-
-        Walk(Root);
-        return result;
-    }
+    public IReadOnlyDictionary<string, string> Snapshot() => FolderSnapshot.Take(Root, GitFolder);
 
     public void Dispose() => _folder.Dispose();
 

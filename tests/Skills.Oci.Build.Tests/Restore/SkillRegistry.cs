@@ -55,16 +55,12 @@ public sealed class SkillRegistry(string root)
     }
 
     /// <summary>Publishes a well-formed skill whose archive holds SKILL.md plus <paramref name="files"/>.</summary>
-    public Task<Descriptor> PublishSkillAsync(string name, string tag, params (string Path, string Content)[] files)
-    {
-        var tar = TarBuilder.Skill(name);
-        foreach (var (path, content) in files)
-        {
-            tar.File($"{name}/{path}", content);
-        }
+    public Task<Descriptor> PublishSkillAsync(string name, string tag, params (string Path, string Content)[] files) =>
+        PublishSkillAsync(new SkillFixture(name).WithFiles(files), tag);
 
-        return PublishAsync(Repo(name), tag, tar.ToGzip(), name);
-    }
+    /// <summary>Publishes <paramref name="skill"/> as a well-formed artifact in its own repository (<see cref="Repo"/>).</summary>
+    public Task<Descriptor> PublishSkillAsync(SkillFixture skill, string tag) =>
+        PublishAsync(Repo(skill.Name), tag, skill.ToTarGz(), skill.Name);
 
     /// <summary>Tags an existing manifest in a repository.</summary>
     public async Task TagAsync(string repository, Descriptor manifest, string tag)

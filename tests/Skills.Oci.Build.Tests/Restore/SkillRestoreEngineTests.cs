@@ -224,7 +224,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
     [Fact]
     public async Task Two_references_resolving_to_one_name_is_an_error()
     {
-        var layer = TarBuilder.Skill("pdf").ToGzip();
+        var layer = new SkillFixture("pdf").ToTarGz();
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf"), "1.0.0", layer, "pdf");
         await _ws.Registry.PublishAsync(SkillRegistry.Repo("pdf-copy"), "1.0.0", layer, "pdf");
         var before = _ws.Snapshot();

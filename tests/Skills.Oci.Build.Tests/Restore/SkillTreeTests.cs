@@ -1,25 +1,19 @@
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Restore;
 
 public sealed class SkillTreeTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("skoci-tree");
+    private readonly TempFolder _temp = new("skoci-tree");
 
     public void Dispose() => _temp.Dispose();
 
     private string Skill(string name)
     {
-        _temp.Write($"{name}/SKILL.md", "---\nname: x\ndescription: y\n---\n");
-        _temp.Write($"{name}/scripts/run.sh", "#!/bin/sh\necho hi\n");
-        _temp.Write($"{name}/references/a.md", "A\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_temp.File($"{name}/scripts/run.sh"), (UnixFileMode)0b111_101_101);
-        }
-
-        return _temp.File(name);
+        return new SkillFixture("x", "y")
+            .WithFile("scripts/run.sh", "#!/bin/sh\necho hi\n", (UnixFileMode)0b111_101_101)
+            .WithFile("references/a.md", "A\n")
+            .WriteFolder(_temp.Combine(name));
     }
 
     [Fact]
@@ -27,8 +21,8 @@ public sealed class SkillTreeTests : IDisposable
     {
         var a = await SkillTree.FromFolderAsync(Skill("a"), CancellationToken.None);
         var b = await SkillTree.FromFolderAsync(Skill("b"), CancellationToken.None);
-        File.SetLastWriteTimeUtc(_temp.File("b/SKILL.md"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        var c = await SkillTree.FromFolderAsync(_temp.File("b"), CancellationToken.None);
+        File.SetLastWriteTimeUtc(_temp.Combine("b/SKILL.md"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var c = await SkillTree.FromFolderAsync(_temp.Combine("b"), CancellationToken.None);
 
         Assert.Equal(a.Digest, b.Digest);
         Assert.Equal(b.Digest, c.Digest);
@@ -41,14 +35,14 @@ public sealed class SkillTreeTests : IDisposable
     {
         var installed = await SkillTree.FromFolderAsync(Skill("drift"), CancellationToken.None);
         _temp.Write("drift/SKILL.md", "---\nname: x\ndescription: edited\n---\n");
-        File.Delete(_temp.File("drift/references/a.md"));
+        File.Delete(_temp.Combine("drift/references/a.md"));
         _temp.Write("drift/notes.txt", "mine\n");
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(_temp.File("drift/scripts/run.sh"), (UnixFileMode)0b110_100_100);
+            File.SetUnixFileMode(_temp.Combine("drift/scripts/run.sh"), (UnixFileMode)0b110_100_100);
         }
 
-        var now = await SkillTree.FromFolderAsync(_temp.File("drift"), CancellationToken.None);
+        var now = await SkillTree.FromFolderAsync(_temp.Combine("drift"), CancellationToken.None);
         var changes = now.CompareTo(installed).Select(d => d.ToString()).ToList();
 
         Assert.NotEqual(installed.Digest, now.Digest);
@@ -65,10 +59,10 @@ public sealed class SkillTreeTests : IDisposable
     public async Task A_link_is_drift_and_is_not_followed()
     {
         var installed = await SkillTree.FromFolderAsync(Skill("link"), CancellationToken.None);
-        File.Delete(_temp.File("link/references/a.md"));
-        File.CreateSymbolicLink(_temp.File("link/references/a.md"), "/etc/hostname");
+        File.Delete(_temp.Combine("link/references/a.md"));
+        File.CreateSymbolicLink(_temp.Combine("link/references/a.md"), "/etc/hostname");
 
-        var now = await SkillTree.FromFolderAsync(_temp.File("link"), CancellationToken.None);
+        var now = await SkillTree.FromFolderAsync(_temp.Combine("link"), CancellationToken.None);
 
         Assert.Equal(["modified: references/a.md"], now.CompareTo(installed).Select(d => d.ToString()));
     }

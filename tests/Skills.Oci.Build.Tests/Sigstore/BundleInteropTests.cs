@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;
@@ -30,11 +29,11 @@ internal static class NodeVerifier
     {
         Assert.True(Directory.Exists(Path.Combine(Folder, "node_modules", "@sigstore", "verify")),
             $"The npm packages are not installed; run: npm ci --prefix {Folder}");
-        using var temp = new TempDirectory("interop");
+        using var temp = new TempFolder("interop");
         var bundlePath = temp.Write("bundle.sigstore.json", bundle);
         var keyPath = temp.Write("key.pub", key.ToPem());
 
-        var result = await ChildProcess.RunAsync(NodePath!, [Path.Combine(Folder, "verify-bundle.mjs"), bundlePath, keyPath], workingDirectory: Folder);
+        var result = await ProcessRunner.RunAsync(NodePath!, [Path.Combine(Folder, "verify-bundle.mjs"), bundlePath, keyPath], workingDirectory: Folder);
         var line = result.Output.Trim().Split('\n').LastOrDefault() ?? string.Empty;
         Assert.True(line.StartsWith('{'), result.ToString());
         using var document = JsonDocument.Parse(line);

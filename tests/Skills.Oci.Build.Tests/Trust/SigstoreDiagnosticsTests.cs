@@ -5,7 +5,6 @@ using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
 using Skills.Oci.Build.Sigstore.Verification;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Sigstore;
 using Skills.Oci.Build.Trust;
 
@@ -55,7 +54,7 @@ public sealed class SigstoreDiagnosticsTests
     [Fact]
     public async Task A_malformed_trusted_root_is_a_coded_error()
     {
-        using var temp = new TempDirectory("root");
+        using var temp = new TempFolder("root");
         var path = temp.Write("trusted_root.json", "{\"mediaType\":\"application/json\"}");
 
         var error = await Assert.ThrowsAsync<SkillsOciException>(() => SigstoreDiagnostics.LoadTrustedRootAsync(path, CancellationToken.None));

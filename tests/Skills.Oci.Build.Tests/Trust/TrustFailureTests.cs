@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Cosign;

@@ -5,20 +5,20 @@ namespace Skills.Oci.Build.Tests.Infrastructure.Tests;
 
 public sealed class CredentialHelperScriptTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("helper");
+    private readonly TempFolder _temp = new("helper");
 
     public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Get_returns_the_secret_for_a_known_server_and_logs_every_invocation()
     {
-        var helper = CredentialHelperScript.Create(_temp.Directory("bin"), "skillstest", new Dictionary<string, HelperCredential>
+        var helper = CredentialHelperScript.Create(_temp.CreateFolder("bin"), "skillstest", new Dictionary<string, HelperCredential>
         {
             ["127.0.0.1:5000"] = new("helper-user", "it's a \"secret\""),
         });
 
-        var known = await ChildProcess.RunAsync(helper.ScriptPath, ["get"], standardInput: "127.0.0.1:5000\n");
-        var unknown = await ChildProcess.RunAsync("sh", ["-c", "docker-credential-skillstest get"], configureEnvironment: env => env["PATH"] = helper.PathWithHelper, standardInput: "other.example");
+        var known = await ProcessRunner.RunAsync(helper.ScriptPath, ["get"], standardInput: "127.0.0.1:5000\n");
+        var unknown = await ProcessRunner.RunAsync("sh", ["-c", "docker-credential-skillstest get"], configureEnvironment: env => env["PATH"] = helper.PathWithHelper, standardInput: "other.example");
 
         Assert.True(known.Succeeded, known.ToString());
         using var json = JsonDocument.Parse(known.Output);
@@ -33,7 +33,7 @@ public sealed class CredentialHelperScriptTests : IDisposable
 
 public sealed class DockerConfigWriterTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("docker-config");
+    private readonly TempFolder _temp = new("docker-config");
 
     public void Dispose() => _temp.Dispose();
 
@@ -45,11 +45,11 @@ public sealed class DockerConfigWriterTests : IDisposable
             .WithIdentityToken("myregistry.azurecr.io", "refresh-me")
             .WithCredentialHelper("ghcr.io", "skillstest")
             .WithCredentialStore("desktop")
-            .Write(_temp.File("docker"));
+            .Write(_temp.Combine("docker"));
 
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         var root = json.RootElement;
-        Assert.Equal(_temp.File("docker/config.json"), path);
+        Assert.Equal(_temp.Combine("docker/config.json"), path);
         Assert.Equal("dGVzdHVzZXI6dGVzdHBhc3M=", root.GetProperty("auths").GetProperty("127.0.0.1:5000").GetProperty("auth").GetString());
         Assert.Equal("refresh-me", root.GetProperty("auths").GetProperty("myregistry.azurecr.io").GetProperty("identitytoken").GetString());
         Assert.Equal("skillstest", root.GetProperty("credHelpers").GetProperty("ghcr.io").GetString());
@@ -81,7 +81,7 @@ public sealed class SkopeoTests(RegistryFixture fixture) : IDisposable
 
 public sealed class DotnetCliTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("dotnet-cli");
+    private readonly TempFolder _temp = new("dotnet-cli");
 
     public void Dispose() => _temp.Dispose();
 
@@ -99,8 +99,8 @@ public sealed class DotnetCliTests : IDisposable
             """);
         var cli = new DotnetCli(_temp.Path)
         {
-            NuGetPackagesFolder = _temp.File("packages"),
-            DockerConfigFolder = _temp.File("docker"),
+            NuGetPackagesFolder = _temp.Combine("packages"),
+            DockerConfigFolder = _temp.Combine("docker"),
             Environment = { ["EXTRA_VAR"] = "extra" },
         };
         Environment.SetEnvironmentVariable("SKILLS_OCI_LEAK", "leaked");
@@ -115,7 +115,7 @@ public sealed class DotnetCliTests : IDisposable
         }
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"PACKAGES={_temp.File("packages")}|DOCKER={_temp.File("docker")}|NOREUSE=1|LEAK=|EXTRA=extra", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"PACKAGES={_temp.Combine("packages")}|DOCKER={_temp.Combine("docker")}|NOREUSE=1|LEAK=|EXTRA=extra", result.Output, StringComparison.Ordinal);
         Assert.Equal(["SKOCI1001"], result.ErrorCodes());
         Assert.Equal(["SKOCI5001"], result.WarningCodes());
         Assert.Contains("-nodeReuse:false", result.Arguments);

@@ -3,7 +3,6 @@ using Skills.Oci.Build.Auth;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
 
@@ -11,7 +10,7 @@ namespace Skills.Oci.Build.Tests.Oci.Registry;
 public sealed class AuthenticationTests : IDisposable
 {
     private const string Secret = "testpass";
-    private readonly TempDirectory _temp = new("skoci-auth");
+    private readonly TempFolder _temp = new("skoci-auth");
 
     public void Dispose() => _temp.Dispose();
 
@@ -59,7 +58,7 @@ public sealed class AuthenticationTests : IDisposable
     public async Task Basic_auth_without_credentials_says_where_it_looked()
     {
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
-        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.Directory("empty-docker") });
+        using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.CreateFolder("empty-docker") });
         var repository = ImageReference.Parse($"{registry.HostPort}/auth/basic-none");
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(repository));
@@ -104,7 +103,7 @@ public sealed class AuthenticationTests : IDisposable
         }
 
         issuer.ClearRequests();
-        using var anonymous = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.Directory("no-docker") });
+        using var anonymous = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _temp.CreateFolder("no-docker") });
         var manifest = await anonymous.FetchManifestAsync(repository.WithTag("1.0.0"));
         var push = await Assert.ThrowsAsync<RegistryException>(() => SampleArtifact.Create("public", seed: 5).PushAsync(anonymous, repository, "2.0.0"));
 
@@ -154,7 +153,7 @@ public sealed class AuthenticationTests : IDisposable
             IdentityTokens = new Dictionary<string, string> { ["refresh-123"] = "testuser" },
         });
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer });
-        var dockerConfig = _temp.Directory("docker-identity");
+        var dockerConfig = _temp.CreateFolder("docker-identity");
         new DockerConfigWriter().WithIdentityToken(registry.HostPort, "refresh-123").Write(dockerConfig);
         using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
         var repository = ImageReference.Parse($"{registry.HostPort}/auth/identity");
@@ -168,7 +167,7 @@ public sealed class AuthenticationTests : IDisposable
     public async Task Docker_config_auths_are_used()
     {
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
-        var dockerConfig = _temp.Directory("docker-auths");
+        var dockerConfig = _temp.CreateFolder("docker-auths");
         new DockerConfigWriter().WithAuth(registry.HostPort, "testuser", Secret).Write(dockerConfig);
         using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
         var repository = ImageReference.Parse($"{registry.HostPort}/auth/docker-config");
@@ -182,9 +181,9 @@ public sealed class AuthenticationTests : IDisposable
     public async Task A_credential_helper_named_in_docker_config_is_run_with_the_server_url()
     {
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
-        var helper = CredentialHelperScript.Create(_temp.Directory("helpers"), "test",
+        var helper = CredentialHelperScript.Create(_temp.CreateFolder("helpers"), "test",
             new Dictionary<string, HelperCredential> { [registry.HostPort] = new("testuser", Secret) });
-        var dockerConfig = _temp.Directory("docker-helper");
+        var dockerConfig = _temp.CreateFolder("docker-helper");
         new DockerConfigWriter().WithCredentialHelper(registry.HostPort, "test").Write(dockerConfig);
         var previousPath = Environment.GetEnvironmentVariable("PATH");
         Environment.SetEnvironmentVariable("PATH", helper.PathWithHelper);
@@ -209,7 +208,7 @@ public sealed class AuthenticationTests : IDisposable
     public async Task A_missing_credential_helper_is_a_coded_error_naming_it()
     {
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { BasicAuth = BasicAuthUser.Default });
-        var dockerConfig = _temp.Directory("docker-missing-helper");
+        var dockerConfig = _temp.CreateFolder("docker-missing-helper");
         new DockerConfigWriter().WithCredentialStore("does-not-exist").Write(dockerConfig);
         using var client = ClientWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig });
 

@@ -1,20 +1,19 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
 
 [Collection(RegistryCollectionDefinition.Name)]
 public sealed class ImageLayoutPusherTests(RegistryFixture fixture) : IDisposable
 {
-    private readonly TempDirectory _temp = new("skoci-layout-push");
+    private readonly TempFolder _temp = new("skoci-layout-push");
 
     public void Dispose() => _temp.Dispose();
 
     private async Task<(OciImageLayout Layout, SampleArtifact Artifact)> LayoutAsync(string name)
     {
         var artifact = SampleArtifact.Create(name, layerBytes: 20_000);
-        var layout = new OciImageLayout(_temp.Directory(name));
+        var layout = new OciImageLayout(_temp.CreateFolder(name));
         await layout.EnsureCreatedAsync(CancellationToken.None);
         await layout.WriteBlobAsync(MediaTypes.SkillConfig, artifact.Config, CancellationToken.None);
         await layout.WriteBlobAsync(MediaTypes.SkillContentLayer, artifact.Layer, CancellationToken.None);

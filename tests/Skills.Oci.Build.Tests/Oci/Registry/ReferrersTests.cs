@@ -1,7 +1,6 @@
 using System.Text;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
-using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Oci.Registry;
 

@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust.Policy;
 
@@ -8,7 +7,7 @@ namespace Skills.Oci.Build.Tests.Trust.Policy;
 public sealed class SkillTrustPolicySetTests : IDisposable
 {
     private const string Issuer = "https://token.actions.githubusercontent.com";
-    private readonly TempDirectory _folder = new("policy");
+    private readonly TempFolder _folder = new("policy");
 
     public void Dispose() => _folder.Dispose();
 

@@ -1,12 +1,11 @@
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust.Policy;
 
 public sealed class WildcardPolicyScannerTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("skoci-wildcard");
+    private readonly TempFolder _temp = new("skoci-wildcard");
 
     public void Dispose() => _temp.Dispose();
 
@@ -24,7 +23,7 @@ public sealed class WildcardPolicyScannerTests : IDisposable
             </Project>
             """);
 
-        var diagnostics = WildcardPolicyScanner.Scan([project, _temp.File("absent.props"), ""], ["docker.io/salaboy/*", "localhost:5000/x/*", "ghcr.io/exact/skill"]);
+        var diagnostics = WildcardPolicyScanner.Scan([project, _temp.Combine("absent.props"), ""], ["docker.io/salaboy/*", "localhost:5000/x/*", "ghcr.io/exact/skill"]);
 
         var warning = Assert.Single(diagnostics);
         Assert.Equal(ErrorCodes.PolicyDroppedByWildcard, warning.Code);

@@ -1,5 +1,4 @@
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.Signing;

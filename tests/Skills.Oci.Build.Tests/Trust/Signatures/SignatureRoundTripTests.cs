@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Skills.Oci.Build.Oci;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Cosign;
 using Skills.Oci.Build.Sigstore.Keys;

@@ -1,6 +1,5 @@
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Restore;
-using Skills.Oci.Build.Tests.Infrastructure;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Sigstore.TrustedRoots;
@@ -20,7 +19,7 @@ public sealed class SignatureSnapshotTests
     public async Task Signatures_saved_to_the_cache_verify_offline_after_the_registry_stopped()
     {
         await using var registry = await RegistryProcess.StartAsync();
-        using var cacheFolder = new TempDirectory("sigcache");
+        using var cacheFolder = new TempFolder("sigcache");
         var cache = new SkillCache(cacheFolder.Path);
         using var client = TestClients.Isolated();
         var skill = await SignedSkill.PushAsync(client, registry.HostPort, "offline");
@@ -45,7 +44,7 @@ public sealed class SignatureSnapshotTests
     [Fact]
     public async Task Never_saved_is_null_and_saved_unsigned_is_an_empty_set()
     {
-        using var cacheFolder = new TempDirectory("sigcache");
+        using var cacheFolder = new TempFolder("sigcache");
         var layout = new OciImageLayout(cacheFolder.Path);
         var unsigned = Digest.ComputeSha256("unsigned"u8);
         var unknown = Digest.ComputeSha256("unknown"u8);
@@ -61,7 +60,7 @@ public sealed class SignatureSnapshotTests
     [Fact]
     public async Task A_later_save_for_the_same_digest_replaces_the_earlier_one_and_is_listed_once()
     {
-        using var cacheFolder = new TempDirectory("sigcache");
+        using var cacheFolder = new TempFolder("sigcache");
         var layout = new OciImageLayout(cacheFolder.Path);
         var subject = Digest.ComputeSha256("skill"u8);
         var item = new DiscoveredSignature(SignatureFormat.SimpleSigning, "application/vnd.dev.cosign.simplesigning.v1+json", "{}"u8.ToArray(),
@@ -80,7 +79,7 @@ public sealed class SignatureSnapshotTests
     [Fact]
     public async Task A_tampered_cached_signature_fails_to_load()
     {
-        using var cacheFolder = new TempDirectory("sigcache");
+        using var cacheFolder = new TempFolder("sigcache");
         var layout = new OciImageLayout(cacheFolder.Path);
         var subject = Digest.ComputeSha256("skill"u8);
         var item = new DiscoveredSignature(SignatureFormat.SigstoreBundle, "application/vnd.dev.sigstore.bundle.v0.3+json", "{\"a\":1}"u8.ToArray(), new Dictionary<string, string>(), "referrer x");

@@ -2,9 +2,12 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 
-namespace Skills.Oci.Build.Tests.Restore;
+namespace Skills.Oci.Build.Tests.Infrastructure;
 
-/// <summary>Builds skill archives, good and hostile, as gzip-compressed tar bytes.</summary>
+/// <summary>
+/// Builds tar archives entry by entry, as plain or gzip-compressed bytes, including the hostile ones
+/// a real writer never produces. A well-formed skill starts from <see cref="SkillFixture.ToTar"/>.
+/// </summary>
 public sealed class TarBuilder
 {
     private readonly List<Action<TarWriter>> _entries = [];
@@ -14,9 +17,6 @@ public sealed class TarBuilder
     {
         _format = format;
     }
-
-    public static TarBuilder Skill(string name, string? description = "x", TarEntryFormat format = TarEntryFormat.Ustar) =>
-        new TarBuilder(format).Directory(name + "/").File($"{name}/SKILL.md", $"---\nname: {name}\ndescription: {description}\n---\n# {name}\n");
 
     public TarBuilder Directory(string name)
     {
