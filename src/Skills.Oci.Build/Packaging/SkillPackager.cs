@@ -215,7 +215,7 @@ public sealed class SkillPackager
         {
             if (Directory.Exists(temp))
             {
-                TryDeleteDirectory(temp);
+                DirectoryTree.Delete(temp);
             }
         }
     }
@@ -274,38 +274,8 @@ public sealed class SkillPackager
             throw new SkillsOciException(ErrorCodes.PackOutputFailed, $"'{destination}' is a file, where the skill image layout folder goes. Delete it or change SkillLayoutDirectory.");
         }
 
-        if (!Directory.Exists(destination))
-        {
-            Directory.Move(temp, destination);
-            return;
-        }
-
-        // Move the previous output aside first, so the destination always holds a complete layout
-        // (the old one or the new one) and no stale blob survives a re-pack.
-        var old = TempName.Beside(destination, "old");
-        Directory.Move(destination, old);
-        try
-        {
-            Directory.Move(temp, destination);
-        }
-        catch
-        {
-            Directory.Move(old, destination);
-            throw;
-        }
-
-        TryDeleteDirectory(old);
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
+        // The destination always holds a complete layout (the old one or the new one) and no stale blob survives a re-pack.
+        AtomicDirectory.Replace(temp, destination);
     }
 
     private static void AddIfKnown(SortedDictionary<string, string> annotations, string key, string? value)

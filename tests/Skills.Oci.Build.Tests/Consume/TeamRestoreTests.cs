@@ -175,4 +175,31 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
         Assert.Contains("the tag '9.9.9'", result.Output, StringComparison.Ordinal);
         Assert.Contains("Newest available versions: 1.0.0.", result.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UpdateSkills_from_one_project_respects_the_others_and_warns_for_a_name_that_matches_nothing()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "team-update");
+        foreach (var version in new[] { "1.0.0", "1.3.0" })
+        {
+            await publisher.PublishAsync("pdf", version);
+        }
+
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.Workspace.Write("S.slnx", Solution);
+        repo.WriteProject("App/App.csproj", (publisher.Repo("pdf"), "1.*"));
+        repo.WriteProject("Lib/Lib.csproj", (publisher.Repo("pdf"), "(0.9.0,2.0.0)"));
+        var restore = await repo.Cli().RunAsync("restore", "S.slnx");
+        Assert.True(restore.Succeeded, restore.ToString());
+        Assert.Empty(restore.WarningCodes());
+        Assert.Equal("1.3.0", Entry(repo, "pdf").Source.Tag);
+
+        // Before: UpdateSkills in Lib moved the skill down to 1.0.0, silently.
+        var update = await repo.Cli("Lib").RunAsync("msbuild", "-t:UpdateSkills", "-p:SkillsToUpdate=\"pdf;pfd\"");
+
+        Assert.True(update.Succeeded, update.ToString());
+        Assert.Equal("1.3.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal([ErrorCodes.SkillsToUpdateMatchesNothing], update.WarningCodes().Distinct());
+        Assert.Contains("'pfd'", update.Output, StringComparison.Ordinal);
+    }
 }

@@ -85,6 +85,38 @@ public sealed class TrustTests(RegistryFixture fixture)
         Assert.Contains(Path.Combine(".agents", "skills", "pdf", "extra.md"), drift.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_policy_added_after_install_is_applied_by_the_next_restore_and_an_unsigned_skill_leaves_the_agent_folders()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "trust-later");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        WriteKey(repo, "eng/keys/skills.pub", key);
+        repo.WriteProject("src/App/App.csproj", (publisher.Repo("pdf"), "1.0.0"));
+        var cli = repo.Cli("src/App");
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        Assert.True(File.Exists(repo.SkillFile("pdf")));
+
+        // Before: "up to date", the unsigned skill stayed, and VerifySkills' advice looped.
+        repo.WriteProject("src/App/App.csproj", [(publisher.Repo("pdf"), "1.0.0")], KeyPolicy($"{fixture.Registry.HostPort}/trust-later/%2A", "../../eng/keys/skills.pub"));
+        var refused = await cli.RunAsync("restore");
+
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Equal([ErrorCodes.SignatureMissing], refused.ErrorCodes().Distinct());
+        Assert.False(Directory.Exists(repo.File(".agents/skills/pdf")));
+        Assert.False(SkillsRootPath.Exists(repo.ClaudeLink("pdf")));
+        Assert.Single(LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills);
+
+        // Once the publisher signs it, the next restore reinstalls it, verified.
+        await SignAsync(fixture.Registry, publisher, "pdf", "1.0.0", key);
+        var signed = await cli.RunAsync("restore");
+
+        Assert.True(signed.Succeeded, signed.ToString());
+        Assert.True(File.Exists(repo.SkillFile("pdf")));
+        Assert.Equal($"key:{key.PublicKey.Fingerprint}", LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills[0].VerifiedBy);
+    }
+
     public static TheoryData<string> Failures => new() { "wrong-key", "unsigned", "other-digest", "no-policy-required" };
 
     [Theory]
