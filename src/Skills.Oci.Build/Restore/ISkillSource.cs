@@ -24,4 +24,21 @@ public interface ISkillSource
 
     /// <summary>Opens a blob (config or layer); the caller verifies it against <paramref name="blob"/>.</summary>
     Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor blob, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The manifest a tag points at, its descriptor and its bytes. A registry answers both with one GET
+    /// (a HEAD first would only add a round trip, since the body is needed anyway); the default asks for
+    /// the descriptor first, then the body, each within the limits.
+    /// </summary>
+    async Task<(Descriptor Descriptor, byte[] Bytes)> FetchTaggedManifestAsync(ImageReference reference, OciLimits limits, CancellationToken cancellationToken)
+    {
+        var descriptor = await ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (descriptor.Size > limits.MaxManifestBytes)
+        {
+            return (descriptor, []);
+        }
+
+        await using var verifying = new VerifyingReadStream(await FetchManifestAsync(reference, descriptor, cancellationToken).ConfigureAwait(false), descriptor.Digest, descriptor.Size) { Source = reference.ToString() };
+        return (descriptor, await verifying.ReadAllAsync(cancellationToken).ConfigureAwait(false));
+    }
 }

@@ -24,6 +24,13 @@ public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource, I
         return new MemoryStream(content.Bytes, writable: false);
     }
 
+    public async Task<(Descriptor Descriptor, byte[] Bytes)> FetchTaggedManifestAsync(ImageReference reference, OciLimits limits, CancellationToken cancellationToken)
+    {
+        // One GET: the client hashes the bytes, checks the registry's digest header and applies the manifest limit while reading.
+        var content = await client.FetchManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+        return (content.Descriptor, content.Bytes);
+    }
+
     public Task<Stream> FetchBlobAsync(ImageReference repository, Descriptor blob, CancellationToken cancellationToken) =>
         // Limits were applied to the descriptor by restore; the client still verifies as bytes stream.
         client.FetchBlobAsync(repository, blob, long.MaxValue, cancellationToken);

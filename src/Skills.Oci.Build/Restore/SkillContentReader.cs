@@ -22,7 +22,8 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     public bool IsOffline => source is null;
 
     /// <summary>Reads and checks manifest and config by digest; null when offline and not cached.</summary>
-    public async Task<SkillArtifact?> ReadArtifactAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken)
+    /// <param name="knownManifest">The manifest bytes already fetched with <paramref name="knownDescriptor"/> (verified here again).</param>
+    public async Task<SkillArtifact?> ReadArtifactAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
     {
         Descriptor descriptor;
         byte[] manifestBytes;
@@ -43,7 +44,9 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             }
 
             SkillArtifactReader.CheckManifestDescriptor(descriptor, display, limits);
-            var stream = await source.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
+            var stream = knownManifest is { Length: > 0 } && knownDescriptor is not null
+                ? new MemoryStream(knownManifest, writable: false)
+                : await source.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
             manifestBytes = await ReadVerifiedAsync(stream, descriptor, display, cancellationToken).ConfigureAwait(false);
         }
 

@@ -29,6 +29,7 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
         }
 
         Descriptor? descriptor = null;
+        byte[]? manifestBytes = null;
         Digest digest;
         var locked = group.Entry?.Source;
         if (choice.PinnedDigest is { } pinned)
@@ -42,7 +43,7 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
         }
         else
         {
-            descriptor = await source.ResolveAsync(group.Repository.WithTag(choice.Tag), cancellationToken).ConfigureAwait(false);
+            (descriptor, manifestBytes) = await source.FetchTaggedManifestAsync(group.Repository.WithTag(choice.Tag), limits, cancellationToken).ConfigureAwait(false);
             SkillArtifactReader.CheckManifestDescriptor(descriptor, Display(group.Repository, choice.Tag), limits);
             digest = descriptor.Digest;
             if (locked is not null && locked.Tag == choice.Tag && locked.Digest != digest)
@@ -53,7 +54,7 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
             }
         }
 
-        var artifact = await reader.ReadArtifactAsync(group.Repository, digest, descriptor, Display(group.Repository, choice.Tag, digest), cancellationToken).ConfigureAwait(false)
+        var artifact = await reader.ReadArtifactAsync(group.Repository, digest, descriptor, Display(group.Repository, choice.Tag, digest), cancellationToken, manifestBytes).ConfigureAwait(false)
                        ?? throw new InvalidOperationException("An online reader returned no artifact.");
         return new ResolvedSkill(group, artifact, choice.Tag);
     }
