@@ -140,7 +140,7 @@ async Task<MachineInfo> MachineAsync()
     return new MachineInfo(
         Environment.ProcessorCount,
         Field("/proc/cpuinfo", "model name"),
-        Field("/proc/meminfo", "MemTotal"),
+        string.Create(CultureInfo.InvariantCulture, $"{long.Parse(Field("/proc/meminfo", "MemTotal").Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0 / 1024:0.0} GiB"),
         (await File.ReadAllTextAsync("/proc/loadavg", cancel.Token)).Split(' ')[0..3].Aggregate((a, b) => $"{a} {b}"),
         dotnet,
         skopeo);

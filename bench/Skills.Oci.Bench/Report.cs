@@ -19,7 +19,7 @@ public sealed record Figure(double Value, string Unit)
 /// <summary>What a row must stay under: its ratio, or (without a peer) its own value.</summary>
 public sealed record Goal(double Limit, bool OnRatio)
 {
-    public string Text => Limit == 0 ? "0" : "<= " + Limit.ToString("0.0#", CultureInfo.InvariantCulture);
+    public string Text => Limit == 0 ? "0" : "<= " + Limit.ToString(OnRatio ? "0.0#" : "0.##", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One line of the table. <see cref="Detail"/> says what was measured, for the JSON reader.</summary>
