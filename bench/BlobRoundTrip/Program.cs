@@ -3,18 +3,22 @@
 // (ours / skopeo). Ratios, not absolute times, are what stay comparable on a shared, noisy machine.
 using System.Diagnostics;
 using System.Text.Json;
+using Skills.Oci.Bench;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
 
 var sizeMiB = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var work = Directory.CreateTempSubdirectory("skoci-bench-").FullName;
+var commands = new Commands(new Dictionary<string, string>());
+var started = new List<LocalRegistry>();
 try
 {
     // Each tool gets its own registry and fresh content every round, so neither can skip an upload
     // because the blob is already there (skopeo remembers blob locations across runs).
-    var ourPort = await StartRegistryAsync(Path.Combine(work, "ours"));
-    var skopeoPort = await StartRegistryAsync(Path.Combine(work, "skopeo"));
+    started.Add(await LocalRegistry.StartAsync(Path.Combine(work, "ours"), commands, CancellationToken.None));
+    started.Add(await LocalRegistry.StartAsync(Path.Combine(work, "skopeo"), commands, CancellationToken.None));
+    var (ourPort, skopeoPort) = (started[0].Port, started[1].Port);
     using var client = new RegistryClient();
     var ours = new List<(double Push, double Pull)>();
     var theirs = new List<(double Push, double Pull)>();
@@ -57,11 +61,11 @@ try
         // skopeo moves the whole artifact (a config of a few bytes, the layer, the manifest).
         var target = $"docker://127.0.0.1:{skopeoPort}/bench/skopeo{round}:1";
         var skopeoPush = Stopwatch.StartNew();
-        await RunAsync("skopeo", $"copy --quiet --dest-tls-verify=false oci:{layout}:1 {target}");
+        await commands.RunAsync("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:1", target], null, CancellationToken.None);
         skopeoPush.Stop();
         var pulled = Path.Combine(work, $"pulled{round}");
         var skopeoPull = Stopwatch.StartNew();
-        await RunAsync("skopeo", $"copy --quiet --src-tls-verify=false {target} oci:{pulled}:1");
+        await commands.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", target, $"oci:{pulled}:1"], null, CancellationToken.None);
         skopeoPull.Stop();
         theirs.Add((skopeoPush.Elapsed.TotalSeconds, skopeoPull.Elapsed.TotalSeconds));
     }
@@ -81,15 +85,9 @@ try
 }
 finally
 {
-    foreach (var process in Started)
+    foreach (var registry in started)
     {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
+        await registry.DisposeAsync();
     }
 
     Directory.Delete(work, recursive: true);
@@ -109,51 +107,4 @@ static async Task<string> WriteLayoutAsync(string work, string blob, Descriptor 
     var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, manifestBytes, CancellationToken.None);
     await layout.AddToIndexAsync(manifest, "1", CancellationToken.None);
     return layout.Root;
-}
-
-static async Task<int> StartRegistryAsync(string work)
-{
-    Directory.CreateDirectory(work);
-    var config = Path.Combine(work, "config.yml");
-    await File.WriteAllTextAsync(config, $"""
-        version: 0.1
-        log:
-          level: info
-        storage:
-          filesystem:
-            rootdirectory: {Path.Combine(work, "data")}
-        http:
-          addr: 127.0.0.1:0
-        """);
-    var process = Process.Start(new ProcessStartInfo("docker-registry", $"serve {config}") { RedirectStandardError = true, RedirectStandardOutput = true })!;
-    Started.Add(process);
-    _ = process.StandardOutput.ReadToEndAsync();
-    while (await process.StandardError.ReadLineAsync() is { } line)
-    {
-        var at = line.IndexOf("listening on 127.0.0.1:", StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            var port = new string(line[(at + "listening on 127.0.0.1:".Length)..].TakeWhile(char.IsDigit).ToArray());
-            _ = process.StandardError.ReadToEndAsync();
-            return int.Parse(port, System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
-
-    throw new InvalidOperationException("docker-registry did not start");
-}
-
-static async Task RunAsync(string file, string arguments)
-{
-    using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true })!;
-    var error = await process.StandardError.ReadToEndAsync();
-    await process.WaitForExitAsync();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{file} {arguments} failed: {error}");
-    }
-}
-
-internal static partial class Program
-{
-    private static readonly List<Process> Started = [];
 }

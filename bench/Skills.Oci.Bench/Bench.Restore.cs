@@ -1,0 +1,160 @@
+namespace Skills.Oci.Bench;
+
+public sealed partial class Bench
+{
+    private const int LargeSkills = 20;
+    private const int LargePayload = 1024 * 1024;
+    private const int SmallPayload = 256;
+
+    /// <summary>
+    /// Rows 1, 2 and 5: cold restore of 20 x 1 MB skills on loopback and through the proxy against 20
+    /// parallel skopeo copies, the no-op restore of that project against the baseline, and a new
+    /// project on the warm cache. Ordered so the warm-cache row finds what the last loopback cold
+    /// restore cached.
+    /// </summary>
+    public async Task<IReadOnlyList<ResultRow>> RestoreRowsAsync()
+    {
+        Progress($"publishing {LargeSkills} x 1 MiB skills");
+        var names = await PublishAsync("large", LargeSkills, LargePayload);
+        var baseline = await BaselineAsync();
+        var rows = new List<ResultRow>();
+
+        Progress("cold restore, loopback");
+        var (loopbackProject, loopback) = await ColdRestoreAsync("cold-loopback", "loopback", _registry.HostPort, names, baseline, 1.0, string.Empty);
+        rows.Add(loopback);
+
+        Progress("no-op restore");
+        var noOp = new List<double>();
+        var noOpBaseline = new List<double>();
+        for (var run = 0; run < _runs; run++)
+        {
+            noOpBaseline.Add((await baseline.RestoreAsync(_commands, _cancellationToken)).Seconds);
+            noOp.Add((await RestoreCheckedAsync(loopbackProject, names.Count)).Seconds);
+        }
+
+        rows.Add(ResultRow.Compare(
+            "noop",
+            $"no-op restore, {LargeSkills} locked skills",
+            Median(noOp),
+            Median(noOpBaseline),
+            1.03,
+            "dotnet restore of the restored project again vs the same project without the SDK and skills"));
+
+        Progress("warm cache, new project");
+        var mark = await _registry.MarkAsync(_cancellationToken);
+        var fresh = await ConsumerProject.CreateAsync(Path.Combine(_work, "projects", "warm-new"), _feed, names.Select(n => $"{_registry.HostPort}/bench/{n}").ToArray(), _commands, _cancellationToken);
+        await RestoreCheckedAsync(fresh, names.Count);
+        var blobs = await _registry.CountSinceAsync(mark, LocalRegistry.BlobGet, _cancellationToken);
+        rows.Add(new ResultRow(
+            "warm-new-project",
+            $"new project, warm cache ({LargeSkills} skills)",
+            new Figure(blobs, "blobs"),
+            null,
+            null,
+            new Goal(0, OnRatio: false),
+            "blob GETs in the registry's access log during the first restore of a new project (new folder, no lock) sharing SKILLS_OCI_CACHE"));
+
+        Progress($"cold restore, through the {_proxy.RoundTrip.TotalMilliseconds:0} ms proxy");
+        var latency = $"+{_proxy.RoundTrip.TotalMilliseconds:0} ms per request";
+        var (_, proxied) = await ColdRestoreAsync("cold-proxy", latency, _proxy.HostPort, names, baseline, 1.2, $", through a proxy adding {_proxy.RoundTrip.TotalMilliseconds:0} ms per request round trip and per new connection");
+        rows.Add(proxied);
+        return rows;
+    }
+
+    /// <summary>Row 4: cold restores of projects with more and more small skills; the cost per added skill should stay flat.</summary>
+    public async Task<IReadOnlyList<ResultRow>> MarginalRowsAsync()
+    {
+        int[] sizes = _quick ? [10, 40, 100] : [10, 40, 100, 200];
+        Progress($"publishing {sizes[^1]} small skills");
+        var names = await PublishAsync("small", sizes[^1], SmallPayload);
+        var projects = new List<ConsumerProject>();
+        foreach (var size in sizes)
+        {
+            projects.Add(await LockedConsumerAsync($"marginal-{size}", names.Take(size).Select(n => $"{_registry.HostPort}/bench/{n}").ToArray()));
+        }
+
+        var times = sizes.Select(_ => new List<double>()).ToArray();
+        for (var run = 0; run < _runs; run++)
+        {
+            for (var i = 0; i < sizes.Length; i++)
+            {
+                Progress($"cold restore, {sizes[i]} small skills (run {run + 1}/{_runs})");
+                projects[i].ResetToClone();
+                DeleteCache();
+                times[i].Add((await RestoreCheckedAsync(projects[i], sizes[i])).Seconds);
+            }
+        }
+
+        var medians = times.Select(Median).ToArray();
+        var rows = new List<ResultRow>();
+        var perSkill = new List<double>();
+        for (var i = 1; i < sizes.Length; i++)
+        {
+            var ms = (medians[i] - medians[i - 1]) * 1000 / (sizes[i] - sizes[i - 1]);
+            perSkill.Add(ms);
+            rows.Add(new ResultRow(
+                $"marginal-{sizes[i - 1]}-{sizes[i]}",
+                $"cost per added small skill, {sizes[i - 1]}->{sizes[i]}",
+                new Figure(ms, "ms/skill"),
+                null,
+                null,
+                null,
+                $"cold restore (lock present, empty cache): {sizes[i - 1]} skills {medians[i - 1]:0.00} s, {sizes[i]} skills {medians[i]:0.00} s"));
+        }
+
+        var last = $"{sizes[^2]}->{sizes[^1]}";
+        rows.Add(new ResultRow(
+            "marginal-growth",
+            $"cost per skill, ({last}) / (10->40)",
+            new Figure(perSkill[^1], "ms/skill"),
+            new Figure(perSkill[0], "ms/skill"),
+            perSkill[^1] / perSkill[0],
+            new Goal(1.2, OnRatio: true),
+            "flat is 1.0: the restore scales linearly with the number of skills"));
+        return rows;
+    }
+
+    /// <summary>
+    /// Cold restores of a fresh clone of a project referencing <paramref name="names"/> on
+    /// <paramref name="host"/>, beyond the baseline's restore, against parallel skopeo copies.
+    /// </summary>
+    private async Task<(ConsumerProject Project, ResultRow Row)> ColdRestoreAsync(string id, string link, string host, IReadOnlyList<string> names, ConsumerProject baseline, double goal, string through)
+    {
+        var consumer = await LockedConsumerAsync(id, names.Select(n => $"{host}/bench/{n}").ToArray());
+        var ours = new List<double>();
+        var peer = new List<double>();
+        var skopeo = new List<double>();
+        var skopeoRoot = Path.Combine(_work, "skopeo", id);
+        for (var run = 0; run < _runs; run++)
+        {
+            baseline.ResetToClone();
+            peer.Add((await baseline.RestoreAsync(_commands, _cancellationToken)).Seconds);
+            consumer.ResetToClone();
+            DeleteCache();
+            ours.Add((await RestoreCheckedAsync(consumer, names.Count)).Seconds);
+
+            if (Directory.Exists(skopeoRoot))
+            {
+                Directory.Delete(skopeoRoot, recursive: true);
+            }
+
+            Directory.CreateDirectory(skopeoRoot);
+            var copies = names.Select(n => ("skopeo", new[]
+            {
+                "copy", "--quiet", "--src-tls-verify=false",
+                $"docker://{host}/bench/{n}:{SyntheticSkills.Version}",
+                $"oci:{Path.Combine(skopeoRoot, n)}:{SyntheticSkills.Version}",
+            })).ToArray();
+            skopeo.Add((await _commands.RunAllAsync(copies, _cancellationToken)).TotalSeconds);
+        }
+
+        var baselineMedian = Median(peer);
+        return (consumer, ResultRow.Compare(
+            id,
+            $"cold restore, {names.Count} x 1 MB skills, {link}",
+            Median(ours) - baselineMedian,
+            Median(skopeo),
+            goal,
+            $"dotnet restore of a fresh clone (lock present, empty cache, no .agents, no obj){through}, minus the same restore of the project without the SDK ({baselineMedian:0.00} s); peer: {names.Count} parallel skopeo copy docker:// -> oci:"));
+    }
+}

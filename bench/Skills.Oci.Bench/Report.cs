@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Skills.Oci.Bench;
+
+/// <summary>A measured value and its unit (<c>s</c>, <c>ms/skill</c>, <c>MiB</c>, <c>blobs</c>).</summary>
+public sealed record Figure(double Value, string Unit)
+{
+    public override string ToString() => Unit switch
+    {
+        "s" => Value.ToString("0.00", CultureInfo.InvariantCulture) + " s",
+        "MiB" => (Value >= 0 ? "+" : string.Empty) + Value.ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+        _ => Value.ToString("0", CultureInfo.InvariantCulture) + " " + Unit,
+    };
+}
+
+/// <summary>What a row must stay under: its ratio, or (without a peer) its own value.</summary>
+public sealed record Goal(double Limit, bool OnRatio)
+{
+    public string Text => Limit == 0 ? "0" : "<= " + Limit.ToString(OnRatio ? "0.0#" : "0.##", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One line of the table. <see cref="Detail"/> says what was measured, for the JSON reader.</summary>
+public sealed record ResultRow(string Id, string What, Figure? Ours, Figure? Peer, double? Ratio, Goal? Goal, string Detail)
+{
+    /// <summary>Null when there is no goal or nothing was measured (a row kept for a command that does not exist yet).</summary>
+    public bool? Met => Goal is null || Ours is null
+        ? null
+        : Goal.OnRatio ? Ratio <= Goal.Limit : Ours.Value <= Goal.Limit;
+
+    public static ResultRow Compare(string id, string what, double ours, double peer, double goal, string detail) =>
+        new(id, what, new Figure(ours, "s"), new Figure(peer, "s"), ours / peer, new Goal(goal, OnRatio: true), detail);
+}
+
+/// <summary>The machine a run came from; ratios travel between machines, absolute times do not.</summary>
+public sealed record MachineInfo(int Cores, string Cpu, string Memory, string LoadAverage, string Dotnet, string Skopeo);
+
+public sealed record BenchReport(DateTimeOffset Date, string Commit, bool Quick, int Runs, MachineInfo Machine, IReadOnlyList<ResultRow> Rows)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Read by people too: keep '>' and quotes as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public string ToTable()
+    {
+        string[] header = ["what", "ours", "peer", "ratio", "goal", "met?"];
+        var lines = Rows.Select(r => new[]
+        {
+            r.What,
+            r.Ours?.ToString() ?? "n/a",
+            r.Peer?.ToString() ?? "-",
+            r.Ratio?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",
+            r.Goal is null ? "-" : r.Goal.OnRatio ? r.Goal.Text : $"{r.Goal.Text} {r.Ours?.Unit}",
+            r.Met switch { true => "yes", false => "NO", null => "-" },
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length))).ToArray();
+        var table = new StringBuilder();
+        void Line(string[] cells) => table.AppendLine("| " + string.Join(" | ", cells.Select((c, i) => c.PadRight(widths[i]))) + " |");
+        Line(header);
+        table.AppendLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
+        lines.ForEach(Line);
+        return table.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Writes <c>&lt;UTC timestamp&gt;.json</c> and <c>latest.json</c>; returns the first.</summary>
+    public async Task<string> WriteAsync(string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var json = ToJson();
+        var path = Path.Combine(folder, Date.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json");
+        await File.WriteAllTextAsync(path, json, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "latest.json"), json, cancellationToken);
+        return path;
+    }
+}
