@@ -23,6 +23,7 @@ internal sealed class RegistryAuthenticator
     private readonly ConcurrentDictionary<string, CachedHeader> _headers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> _credentialLookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedHeader>>> _pendingTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AuthChallenge> _bearerChallenges = new(StringComparer.Ordinal);
 
     public RegistryAuthenticator(ICredentialProvider credentials, HttpClient http, string userAgent, Func<string, bool> isInsecureHost)
     {
@@ -73,21 +74,9 @@ internal sealed class RegistryAuthenticator
 
         if (bearer is not null)
         {
+            _bearerChallenges[host] = bearer;
             var scopes = bearer.Scopes.Union(wantedScopes, StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
-            // Requests running at once for one scope share one token request; the shared request is not
-            // cancelled with the first caller (the HTTP timeout bounds it).
-            var key = BearerKey(host, scopes);
-            var pending = _pendingTokens.GetOrAdd(key, _ => new Lazy<Task<CachedHeader>>(() => RequestTokenAsync(target, bearer, scopes, credential, CancellationToken.None)));
-            CachedHeader token;
-            try
-            {
-                token = await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _pendingTokens.TryRemove(KeyValuePair.Create(key, pending));
-            }
-
+            var token = await SharedTokenAsync(target, bearer, scopes, credential, cancellationToken).ConfigureAwait(false);
             _headers[BearerKey(host, wantedScopes)] = token;
             if (!scopes.SequenceEqual(wantedScopes.OrderBy(s => s, StringComparer.Ordinal)))
             {
@@ -116,6 +105,47 @@ internal sealed class RegistryAuthenticator
             Repository = target.Repository,
             StatusCode = HttpStatusCode.Unauthorized,
         };
+    }
+
+    /// <summary>
+    /// Before the first request for new scopes on a host whose token service is already known: asks for
+    /// the token now, sparing the 401 round trip every new repository would otherwise cost. A failure is
+    /// left to the request itself, which meets the challenge and reports it.
+    /// </summary>
+    public async Task AuthenticateAheadAsync(ImageReference target, IReadOnlyList<string> scopes, RegistryOperation operation, CancellationToken cancellationToken)
+    {
+        var host = target.RegistryHost;
+        if (scopes.Count == 0 || GetCachedHeader(host, scopes) is not null || !_bearerChallenges.TryGetValue(host, out var challenge))
+        {
+            return;
+        }
+
+        try
+        {
+            var credential = await GetCredentialAsync(target.Registry, operation, cancellationToken).ConfigureAwait(false);
+            _headers[BearerKey(host, scopes)] = await SharedTokenAsync(target, challenge, scopes.OrderBy(s => s, StringComparer.Ordinal).ToList(), credential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Requests running at once for one scope share one token request; the shared request is not
+    /// cancelled with the first caller (the HTTP timeout bounds it).
+    /// </summary>
+    private async Task<CachedHeader> SharedTokenAsync(ImageReference target, AuthChallenge challenge, IReadOnlyList<string> scopes, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        var key = BearerKey(target.RegistryHost, scopes);
+        var pending = _pendingTokens.GetOrAdd(key, _ => new Lazy<Task<CachedHeader>>(() => RequestTokenAsync(target, challenge, scopes, credential, CancellationToken.None)));
+        try
+        {
+            return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pendingTokens.TryRemove(KeyValuePair.Create(key, pending));
+        }
     }
 
     /// <summary>Where the credentials for a registry came from, for messages.</summary>

@@ -46,6 +46,11 @@ internal sealed class RegistryTransport : IDisposable
         var retries = _retries.Start();
         var authorized = false;
         Exception? tlsFailure = null;
+        if (request.AbsoluteUri is null)
+        {
+            await Authenticator.AuthenticateAheadAsync(request.Target, request.Scopes, request.Operation, cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             var uri = BuildUri(request);

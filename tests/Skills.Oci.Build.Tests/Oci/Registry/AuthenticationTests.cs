@@ -114,6 +114,34 @@ public sealed class AuthenticationTests : IDisposable
     }
 
     [Fact]
+    public async Task Once_a_registry_named_its_token_service_a_new_repository_gets_its_token_without_a_401_first()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { TokenAuth = issuer, AccessLog = true });
+        using (var publisher = ClientWith(EnvironmentCredentials("testuser", Secret)))
+        {
+            foreach (var name in new[] { "one", "two", "three" })
+            {
+                await SampleArtifact.Create(name).PushAsync(publisher, ImageReference.Parse($"{registry.HostPort}/ahead/{name}"), "1.0.0");
+            }
+        }
+
+        using var client = ClientWith(EnvironmentCredentials("testuser", Secret));
+        await client.FetchManifestAsync(ImageReference.Parse($"{registry.HostPort}/ahead/one:1.0.0"));
+        registry.ClearRequests();
+        issuer.ClearRequests();
+
+        await client.FetchManifestAsync(ImageReference.Parse($"{registry.HostPort}/ahead/two:1.0.0"));
+        await client.FetchManifestAsync(ImageReference.Parse($"{registry.HostPort}/ahead/three:1.0.0"));
+
+        var requests = (await registry.WaitForRequestsAsync()).Where(r => r.PathAndQuery.StartsWith("/v2/ahead/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(200, r.Status));
+        Assert.Equal(2, issuer.Requests.Count(r => r.Status == 200));
+        Assert.Contains(issuer.Requests, r => r.Scopes.Contains("repository:ahead/two:pull"));
+    }
+
+    [Fact]
     public async Task A_user_without_push_rights_is_denied()
     {
         await using var issuer = await TokenIssuer.StartAsync(new TokenIssuerOptions
