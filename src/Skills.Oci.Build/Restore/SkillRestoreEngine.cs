@@ -112,6 +112,15 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         var settings = SettingsOf(request, options);
         CheckAgreement(root, project, settings, records, exists, request.ProjectPath);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name)
+        {
+            phases.Add($"{name} {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
+        }
+
+        Phase("lock and recovery");
         var plan = RestorePlan.Create(previous, project, requests, options, exists);
         foreach (var unmatched in plan.UnmatchedUpdates)
         {
@@ -159,6 +168,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             }
         }
 
+        Phase("resolution");
         var now = LockFile.FormatTimestamp(options.Time.GetUtcNow());
         var desired = LockBuilder.Build(previous, plan, resolved, materializer, now, request.ProjectPath, offline: online is null);
         if (options.LockedMode && !desired.SameResolutionAs(previous))
@@ -198,6 +208,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             // Locked mode and design-time builds never rewrite the lock (what locked mode may fill in is not a resolution change).
             var writeLock = !options.LockedMode && online is not null && (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous));
             var bytes = writeLock ? (desired with { GeneratedAt = now }).Serialize() : null;
+            Phase("fetch, trust and extraction");
             await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -212,6 +223,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         var gitIgnoreWritten = options.UpdateGitIgnore &&
                                await GitIgnoreBlock.UpdateAsync(root, GitIgnoreBlock.PathsFor(desired.Skills), cancellationToken).ConfigureAwait(false);
         transaction.Complete();
+        Phase("commit, links and .gitignore");
 
         // Design-time builds do not finish a restore: the project's record waits for a real one.
         var keep = requests.Count > 0 || desired.Skills.Any(e => e.Projects.Contains(project));
@@ -240,7 +252,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             Removed = previous.Skills.Count(e => desired.Find(e.Name) is null),
             LockFileWritten = lockWritten && oldLock is null ? desired.Skills.Count > 0 : lockWritten,
             GitIgnoreWritten = gitIgnoreWritten,
-            Messages = outcome.Messages,
+            Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases)],
             Changes = changes,
         };
     }

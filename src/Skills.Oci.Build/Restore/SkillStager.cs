@@ -98,7 +98,7 @@ internal sealed class SkillStager(
 
             if (staged.Message is { } message)
             {
-                _messages.Add(message);
+                _messages.Add("Trust: " + message);
                 verified[entry.Name] = entry.Source.Digest.ToString();
             }
 
@@ -126,7 +126,7 @@ internal sealed class SkillStager(
                     continue;
                 }
 
-                _messages.Add(trust.Message);
+                _messages.Add("Trust: " + trust.Message);
                 verified[entry.Name] = entry.Source.Digest.ToString();
             }
             catch (SkillsOciException ex)

@@ -144,7 +144,7 @@ public sealed class RestoreSkills : SkillsOciTask
 
         foreach (var message in result.Messages)
         {
-            Log.LogMessage(MessageImportance.Low, "Trust: {0}", message);
+            Log.LogMessage(MessageImportance.Low, "{0}", message);
         }
 
         LogDiagnostics(result.Diagnostics.Select(d => PointAtReference(d, projectPath)));

@@ -106,6 +106,8 @@ public sealed class InstallTransactionTests : IDisposable
         Assert.Equal((0, 1, 0), (result.Downloaded, result.Cached, result.Reused));
         Assert.Equal(calls, _ws.Source.Calls);
         Assert.Empty(result.Changes);
+        // Detailed logs say where the time went, phase by phase.
+        Assert.Contains(result.Messages, m => m.StartsWith("Phases: lock and recovery ", StringComparison.Ordinal) && m.Contains("fetch, trust and extraction", StringComparison.Ordinal));
     }
 
     [Fact]
