@@ -92,4 +92,7 @@ public static partial class ErrorCodes
 
     /// <summary>The digest the lock pins is no longer in the registry.</summary>
     public const string LockedDigestGone = "SKOCI3031";
+
+    /// <summary>A restore property (such as SkillsMaxParallelDownloads) has a value it cannot take.</summary>
+    public const string RestorePropertyInvalid = "SKOCI3032";
 }

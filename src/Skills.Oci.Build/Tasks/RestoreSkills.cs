@@ -61,8 +61,8 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsRepair)</c> or the RepairSkills target: reinstall drifted folders, re-verify trust from the registry.</summary>
     public bool Repair { get; set; }
 
-    /// <summary><c>$(SkillsMaxParallelDownloads)</c>: skills resolved and fetched at once; 0 or empty for the default (8).</summary>
-    public int MaxParallelDownloads { get; set; }
+    /// <summary><c>$(SkillsMaxParallelDownloads)</c>: skills resolved and fetched at once; empty for the default (8).</summary>
+    public string? MaxParallelDownloads { get; set; }
 
     /// <summary>True when the project set SkillsCachePath itself (it then has to agree across the root).</summary>
     public bool CachePathIsProjectSetting { get; set; }
@@ -120,7 +120,7 @@ public sealed class RestoreSkills : SkillsOciTask
             RequireSignatures = RequireSignatures,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
             Repair = Repair,
-            MaxParallelism = MaxParallelDownloads > 0 ? MaxParallelDownloads : SkillRestoreOptions.DefaultMaxParallelism,
+            MaxParallelism = ParseParallelism(MaxParallelDownloads),
             CachePathIsProjectSetting = CachePathIsProjectSetting,
             SettingInputs = SettingInputs.Select(i => i.Trim()).Where(i => i.Length > 0 && Path.IsPathRooted(i)).ToList(),
         };
@@ -223,6 +223,24 @@ public sealed class RestoreSkills : SkillsOciTask
         }
 
         return diagnostic with { File = file };
+    }
+
+    /// <summary>A whole number from 1 to 64; anything else is a coded error at the project, not MSBuild's conversion error.</summary>
+    private int ParseParallelism(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SkillRestoreOptions.DefaultMaxParallelism;
+        }
+
+        if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 64)
+        {
+            return value;
+        }
+
+        throw new SkillsOciException(ErrorCodes.RestorePropertyInvalid,
+            $"SkillsMaxParallelDownloads is '{text}'; it must be a whole number from 1 to 64. Remove it to use the default of {SkillRestoreOptions.DefaultMaxParallelism}.",
+            ProjectPath);
     }
 
     /// <summary>Policy items with their metadata and the file that declared them (relative Key paths are relative to it).</summary>

@@ -202,4 +202,28 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
         Assert.Equal([ErrorCodes.SkillsToUpdateMatchesNothing], update.WarningCodes().Distinct());
         Assert.Contains("'pfd'", update.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_number_of_skills_fetched_at_once_is_a_setting_and_a_bad_value_is_a_coded_error()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "team-parallel");
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await publisher.PublishAsync(name, "1.0.0");
+        }
+
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("App/App.csproj", (publisher.Repo("a"), "1.0.0"), (publisher.Repo("b"), "1.0.0"), (publisher.Repo("c"), "1.0.0"));
+        var cli = repo.Cli("App");
+
+        var bad = await cli.RunAsync("restore", "-p:SkillsMaxParallelDownloads=many");
+
+        Assert.False(bad.Succeeded, bad.ToString());
+        Assert.Equal([ErrorCodes.RestorePropertyInvalid], bad.ErrorCodes().Distinct());
+        Assert.False(File.Exists(repo.LockPath));
+
+        var one = await cli.RunAsync("restore", "-p:SkillsMaxParallelDownloads=1");
+        Assert.True(one.Succeeded, one.ToString());
+        Assert.Equal(3, Directory.GetDirectories(repo.File(".agents/skills")).Length);
+    }
 }
