@@ -95,6 +95,14 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
 
     private async Task<SkillRestoreResult> RestoreUnderLockAsync(SkillRestoreRequest request, SkillRestoreOptions options, IReadOnlyList<SkillRequest> requests, RestoreUpToDateCheck check, RootState state, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name)
+        {
+            phases.Add($"{name} {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
+        }
+
         var root = request.Root;
         var project = request.ProjectKey;
         var lockPath = request.EffectiveLockFilePath;
@@ -111,14 +119,6 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         var records = state.ReadProjects();
         var settings = SettingsOf(request, options);
         CheckAgreement(root, project, settings, records, exists, request.ProjectPath);
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var phases = new List<string>();
-        void Phase(string name)
-        {
-            phases.Add($"{name} {clock.ElapsedMilliseconds} ms");
-            clock.Restart();
-        }
 
         Phase("lock and recovery");
         var plan = RestorePlan.Create(previous, project, requests, options, exists);
