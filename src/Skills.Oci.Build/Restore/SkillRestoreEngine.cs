@@ -15,8 +15,21 @@ namespace Skills.Oci.Build.Restore;
 /// extract) and one commit (<see cref="InstallTransaction"/>). The whole restore runs under the root's
 /// own lock; any failure leaves the previous folders, links and lock as they were.
 /// </summary>
-public sealed class SkillRestoreEngine(ISkillSource? source)
+public sealed class SkillRestoreEngine
 {
+    private readonly Func<ISkillSource?> _source;
+
+    public SkillRestoreEngine(ISkillSource? source)
+        : this(() => source)
+    {
+    }
+
+    /// <param name="source">Called only past the no-op check, so an up-to-date restore never creates a registry client.</param>
+    public SkillRestoreEngine(Func<ISkillSource?> source)
+    {
+        _source = source;
+    }
+
     /// <summary>How long a cache temporary file must be idle before a restore removes it as a leftover.</summary>
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(10);
 
@@ -108,7 +121,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
         var lockPath = request.EffectiveLockFilePath;
         var materializer = new SkillMaterializer(root, options.AgentDirectories);
         var cache = new SkillCache(options.EffectiveCachePath);
-        var online = options.Offline ? null : source;
+        var online = options.Offline ? null : _source();
         Func<string, bool> exists = p => p == project || ProjectExists(root, p);
 
         await InstallTransaction.RecoverAsync(state, cancellationToken).ConfigureAwait(false);
@@ -250,7 +263,7 @@ public sealed class SkillRestoreEngine(ISkillSource? source)
             Cached = outcome.InstalledNames.Count - outcome.Downloaded,
             Reused = reused,
             Removed = previous.Skills.Count(e => desired.Find(e.Name) is null),
-            LockFileWritten = lockWritten && oldLock is null ? desired.Skills.Count > 0 : lockWritten,
+            LockFileWritten = lockWritten,
             GitIgnoreWritten = gitIgnoreWritten,
             Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases)],
             Changes = changes,

@@ -128,18 +128,22 @@ public sealed class RestoreSkills : SkillsOciTask
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
             request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
 
-        var check = new RestoreUpToDateCheck(request, options);
+        // The engine runs the no-op check first and asks for the registry client only past it.
+        RegistryClient? client = null;
         SkillRestoreResult result;
-        if (check.IsUpToDate())
+        try
         {
-            // The no-op path: no registry client, no lock taken, nothing rewritten.
-            result = new SkillRestoreResult { WasUpToDate = true, Reused = request.References.Count };
+            result = await new SkillRestoreEngine(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits })))
+                .RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
-        else
+        finally
+        {
+            client?.Dispose();
+        }
+
+        if (!result.WasUpToDate)
         {
             LogDroppedPolicies();
-            using var client = Offline ? null : new RegistryClient(new RegistryClientOptions { Limits = options.Limits });
-            result = await new SkillRestoreEngine(client is null ? null : new RegistrySkillSource(client)).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var message in result.Messages)
@@ -172,7 +176,7 @@ public sealed class RestoreSkills : SkillsOciTask
         // Offline runs may have left references unresolved: the next build must check again.
         if (!Offline && !string.IsNullOrWhiteSpace(StampFile))
         {
-            check.WriteStamp(StampFile);
+            new RestoreUpToDateCheck(request, options).WriteStamp(StampFile);
         }
     }
 

@@ -172,7 +172,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
         var lockText = File.ReadAllText(_ws.LockPath).Replace(A, "A.csproj", StringComparison.Ordinal);
         File.WriteAllText(other.Combine("skills.lock.json"), lockText);
 
-        var result = await new SkillRestoreEngine(null).RestoreAsync(
+        var result = await new SkillRestoreEngine((ISkillSource?)null).RestoreAsync(
             new SkillRestoreRequest { SkillsRoot = other.Path, ProjectPath = project, References = [Ref("pdf")] },
             _ws.Options(), CancellationToken.None);
 
