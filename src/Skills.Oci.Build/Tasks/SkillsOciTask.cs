@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.Hosting;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
@@ -27,27 +28,18 @@ public abstract class SkillsOciTask : MSBuildTask, ICancelableTask
         {
             System.Threading.Tasks.Task.Run(() => ExecuteCoreAsync(_cancellation.Token)).GetAwaiter().GetResult();
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
         {
-            Log.LogWarning(null, ErrorCodes.Cancelled, ErrorCodes.Cancelled, ErrorCodes.HelpLink(ErrorCodes.Cancelled), null, 0, 0, 0, 0, "The operation was cancelled.");
+            LogDiagnostic(FailureDiagnostics.From(ex, DefaultDiagnosticFile, cancellationRequested: true));
             return false;
-        }
-        catch (SkillsOciException ex)
-        {
-            LogDiagnostic(ex.Diagnostic);
-        }
-        catch (RegistryException ex)
-        {
-            LogDiagnostic(RegistryErrorMapping.ToDiagnostic(ex, DefaultDiagnosticFile));
-        }
-        catch (ReferenceFormatException ex)
-        {
-            LogDiagnostic(Diagnostic.Error(ErrorCodes.InvalidReference, ex.Message, DefaultDiagnosticFile));
         }
         catch (Exception ex)
         {
-            LogDiagnostic(Diagnostic.Error(ErrorCodes.InternalError, $"Skills.Oci failed unexpectedly: {ex.Message} Please report this; the details are in a detailed or binary log.", DefaultDiagnosticFile));
-            Log.LogMessage(MessageImportance.Low, ex.ToString());
+            LogDiagnostic(FailureDiagnostics.From(ex, DefaultDiagnosticFile));
+            if (FailureDiagnostics.IsBug(ex))
+            {
+                Log.LogMessage(MessageImportance.Low, ex.ToString());
+            }
         }
 
         return !Log.HasLoggedErrors;

@@ -27,7 +27,9 @@ public sealed class Layering
         ["Trust"] = ["Sigstore", "Registry", .. Lower],
         ["Packaging"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
         ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
-        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore"],
+        // What both hosts share (the MSBuild tasks and the skills-oci command line).
+        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore"],
+        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hosting"],
     });
 
     private readonly IReadOnlyDictionary<string, string[]> _allowed;

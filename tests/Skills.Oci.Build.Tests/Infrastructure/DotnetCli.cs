@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
 /// <summary>The outcome of a child <c>dotnet</c> command.</summary>
-public sealed partial record DotnetResult(IReadOnlyList<string> Arguments, int ExitCode, string Output, string StandardError, bool TimedOut)
+public sealed partial record DotnetResult(IReadOnlyList<string> Arguments, int ExitCode, string Output, string StandardError, bool TimedOut, string Executable = "dotnet")
 {
     public bool Succeeded => ExitCode == 0 && !TimedOut;
 
@@ -17,7 +17,7 @@ public sealed partial record DotnetResult(IReadOnlyList<string> Arguments, int E
     public string AllOutput => Output + StandardError;
 
     public override string ToString() =>
-        $"dotnet {string.Join(' ', Arguments)}{Environment.NewLine}exit code {ExitCode}{(TimedOut ? " (timed out, killed)" : string.Empty)}" +
+        $"{System.IO.Path.GetFileName(Executable)} {string.Join(' ', Arguments)}{Environment.NewLine}exit code {ExitCode}{(TimedOut ? " (timed out, killed)" : string.Empty)}" +
         $"{Environment.NewLine}--- stdout ---{Environment.NewLine}{Output}{Environment.NewLine}--- stderr ---{Environment.NewLine}{StandardError}";
 
     private string[] Codes(string severity) =>
@@ -56,6 +56,9 @@ public sealed class DotnetCli
 
     public string WorkingDirectory { get; }
 
+    /// <summary>The program run: <c>dotnet</c>, or an installed tool's shim (<see cref="SkillsOciTool"/>).</summary>
+    public string Executable { get; init; } = "dotnet";
+
     /// <summary><c>NUGET_PACKAGES</c> for the child; null leaves it unset (NuGet.config or the default then decides).</summary>
     public string? NuGetPackagesFolder { get; init; }
 
@@ -71,13 +74,13 @@ public sealed class DotnetCli
     public async Task<DotnetResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
     {
         var argumentList = arguments.ToList();
-        if (argumentList.Count > 0 && MSBuildVerbs.Contains(argumentList[0]))
+        if (Executable == "dotnet" && argumentList.Count > 0 && MSBuildVerbs.Contains(argumentList[0]))
         {
             argumentList.Add("-nodeReuse:false");
         }
 
-        var result = await ProcessRunner.RunAsync("dotnet", argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut);
+        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut, Executable);
     }
 
     public Task<DotnetResult> RunAsync(params string[] arguments) => RunAsync(arguments, CancellationToken.None);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
 /// <summary>
-/// A folder feed holding Skills.Oci.Sdk and Skills.Oci.Build packed from this checkout, once per test
+/// A folder feed holding Skills.Oci.Sdk, Skills.Oci.Build and Skills.Oci.Tool packed from this checkout, once per test
 /// run, with a version no earlier run used: NuGet's SDK resolver and restore reuse whatever a global
 /// packages folder already holds for a version, so a reused version would hide changes.
 /// </summary>
@@ -11,6 +11,7 @@ public sealed class LocalPackageFeed
 {
     public const string SdkPackageId = "Skills.Oci.Sdk";
     public const string BuildPackageId = "Skills.Oci.Build";
+    public const string ToolPackageId = "Skills.Oci.Tool";
 
     private const string FolderPurpose = "feed";
 
@@ -25,7 +26,7 @@ public sealed class LocalPackageFeed
     /// <summary>The folder holding the .nupkg files (a valid NuGet source).</summary>
     public string FeedPath { get; }
 
-    /// <summary>The version of both packages, e.g. <c>0.0.0-test.20261125033441.p1234</c>.</summary>
+    /// <summary>The version of every package, e.g. <c>0.0.0-test.20261125033441.p1234</c>.</summary>
     public string Version { get; }
 
     public string SdkPackagePath => Path.Combine(FeedPath, $"{SdkPackageId}.{Version}.nupkg");
@@ -45,7 +46,7 @@ public sealed class LocalPackageFeed
         ProcessExitCleanup.DeleteOnExit(root);
         var feed = Path.Combine(root, "feed");
         var cli = new DotnetCli(RepositoryRoot.Path) { Timeout = TimeSpan.FromMinutes(5) };
-        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}/{BuildPackageId}.csproj" })
+        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}/{BuildPackageId}.csproj", $"src/{ToolPackageId}/{ToolPackageId}.csproj" })
         {
             var result = await cli.RunAsync(
                 ["pack", RepositoryRoot.File(project), "-c", "Release", $"-p:Version={version}", "-o", feed, "--artifacts-path", Path.Combine(root, "artifacts")],
@@ -56,7 +57,7 @@ public sealed class LocalPackageFeed
             }
         }
 
-        // The exit-time cleanup gets little time before the test host goes away; leave it only two packages.
+        // The exit-time cleanup gets little time before the test host goes away; leave it only the packages.
         TempFolder.Delete(Path.Combine(root, "artifacts"));
         return new LocalPackageFeed(feed, version);
     }

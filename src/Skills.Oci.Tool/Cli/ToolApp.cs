@@ -1,0 +1,57 @@
+using System.CommandLine;
+
+namespace Skills.Oci.Tool.Cli;
+
+/// <summary>The <c>skills-oci</c> command tree, and the parse-then-run that gives usage errors exit code 2.</summary>
+public static class ToolApp
+{
+    /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<ToolCommand> Commands() =>
+    [
+    ];
+
+    public static RootCommand CreateRoot(ToolConsole console)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand("Agent Skills as OCI artifacts: push skills, install and sync them into .agents/skills, and register the session-start hooks that bring them to coding agents.");
+        globals.AddTo(root);
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command.Build(globals, console));
+        }
+
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, ToolConsole console, CancellationToken cancellationToken = default)
+    {
+        // No command at all: show what there is, as a usage error (scripts must not mistake it for success).
+        var parse = CreateRoot(console).Parse(args.Length == 0 ? ["--help"] : args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"skills-oci: {error.Message}").ConfigureAwait(false);
+            }
+
+            await console.Error.WriteLineAsync($"Run '{HelpCommandLine(parse)}' for usage.").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        var code = await parse.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
+        return args.Length == 0 ? ExitCodes.UsageError : code;
+    }
+
+    private static string HelpCommandLine(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command is RootCommand ? "skills-oci" : result.Command.Name);
+        }
+
+        return string.Join(' ', names) + " --help";
+    }
+}

@@ -1,0 +1,3 @@
+using Skills.Oci.Tool.Cli;
+
+return await ToolApp.RunAsync(args, ToolConsole.System).ConfigureAwait(false);
