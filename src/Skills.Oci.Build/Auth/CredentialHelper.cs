@@ -5,9 +5,10 @@ using Skills.Oci.Build.Diagnostics;
 namespace Skills.Oci.Build.Auth;
 
 /// <summary>
-/// Runs a Docker credential helper (<c>docker-credential-&lt;name&gt; get</c>, the server URL on
-/// standard input, JSON <c>Username</c>/<c>Secret</c> back). "Not found" answers mean no
-/// credentials; any other failure is an error naming the helper, never its output's secret.
+/// Runs a Docker credential helper (<c>docker-credential-&lt;name&gt; get|store|erase</c>): <c>get</c>
+/// and <c>erase</c> take the server URL on standard input, <c>store</c> takes JSON <c>ServerURL</c>/
+/// <c>Username</c>/<c>Secret</c>; <c>get</c> answers JSON <c>Username</c>/<c>Secret</c>. "Not found"
+/// answers mean no credentials; any other failure is an error naming the helper, never its output's secret.
 /// </summary>
 public static class CredentialHelper
 {
@@ -15,9 +16,54 @@ public static class CredentialHelper
 
     public static async Task<RegistryCredential?> GetAsync(string helperName, string serverUrl, CancellationToken cancellationToken)
     {
+        var answer = await RunAsync(helperName, "get", serverUrl, cancellationToken).ConfigureAwait(false);
+        if (answer.ExitCode != 0)
+        {
+            if (answer.IsNotFound)
+            {
+                return null;
+            }
+
+            throw Failed(answer.Executable, $"failed for '{serverUrl}' (exit code {answer.ExitCode}). Run '{answer.Executable} get' by hand to see why, or log in again.");
+        }
+
+        return Parse(answer.Output, $"the Docker credential helper '{answer.Executable}'", answer.Executable);
+    }
+
+    /// <summary>Saves credentials in the helper's store (what <c>docker login</c> does when a helper is configured).</summary>
+    public static async Task StoreAsync(string helperName, string serverUrl, string username, string secret, CancellationToken cancellationToken)
+    {
+        var input = JsonSerializer.Serialize(new Dictionary<string, string> { ["ServerURL"] = serverUrl, ["Username"] = username, ["Secret"] = secret });
+        var answer = await RunAsync(helperName, "store", input, cancellationToken).ConfigureAwait(false);
+        if (answer.ExitCode != 0)
+        {
+            throw Failed(answer.Executable, $"could not store the credentials for '{serverUrl}' (exit code {answer.ExitCode}). Check that its store is unlocked, or remove it from the Docker configuration.");
+        }
+    }
+
+    /// <summary>Removes the helper's credentials for the server; false when it had none.</summary>
+    public static async Task<bool> EraseAsync(string helperName, string serverUrl, CancellationToken cancellationToken)
+    {
+        var answer = await RunAsync(helperName, "erase", serverUrl, cancellationToken).ConfigureAwait(false);
+        if (answer.ExitCode != 0)
+        {
+            return answer.IsNotFound
+                ? false
+                : throw Failed(answer.Executable, $"could not erase the credentials for '{serverUrl}' (exit code {answer.ExitCode}).");
+        }
+
+        return true;
+    }
+
+    private sealed record Answer(string Executable, int ExitCode, string Output, string Error)
+    {
+        public bool IsNotFound => (Output + Error).Contains("credentials not found", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<Answer> RunAsync(string helperName, string verb, string input, CancellationToken cancellationToken)
+    {
         var executable = "docker-credential-" + helperName;
-        var source = $"the Docker credential helper '{executable}'";
-        var start = new ProcessStartInfo(executable, "get")
+        var start = new ProcessStartInfo(executable, verb)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -45,31 +91,17 @@ public static class CredentialHelper
             timeout.CancelAfter(Timeout);
             try
             {
-                await process.StandardInput.WriteAsync(serverUrl.AsMemory(), timeout.Token).ConfigureAwait(false);
+                await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token).ConfigureAwait(false);
                 process.StandardInput.Close();
                 var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
                 var error = process.StandardError.ReadToEndAsync(timeout.Token);
                 await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                var stdout = await output.ConfigureAwait(false);
-                var stderr = await error.ConfigureAwait(false);
-                if (process.ExitCode != 0)
-                {
-                    if ((stdout + stderr).Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return null;
-                    }
-
-                    throw new SkillsOciException(ErrorCodes.CredentialHelperFailed,
-                        $"The credential helper '{executable}' failed for '{serverUrl}' (exit code {process.ExitCode}). Run '{executable} get' by hand to see why, or run 'docker login' again.");
-                }
-
-                return Parse(stdout, source, executable);
+                return new Answer(executable, process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 TryKill(process);
-                throw new SkillsOciException(ErrorCodes.CredentialHelperFailed,
-                    $"The credential helper '{executable}' did not answer within {Timeout.TotalSeconds:0} s (it may be waiting for a prompt).");
+                throw Failed(executable, $"did not answer within {Timeout.TotalSeconds:0} s (it may be waiting for a prompt).");
             }
             catch
             {
@@ -78,6 +110,9 @@ public static class CredentialHelper
             }
         }
     }
+
+    private static SkillsOciException Failed(string executable, string what) =>
+        new(ErrorCodes.CredentialHelperFailed, $"The credential helper '{executable}' {what}");
 
     private static RegistryCredential? Parse(string output, string source, string executable)
     {
@@ -97,8 +132,7 @@ public static class CredentialHelper
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // The output may hold a secret: never quote it.
-            throw new SkillsOciException(ErrorCodes.CredentialHelperFailed,
-                $"The credential helper '{executable}' printed something that is not the expected JSON (Username, Secret).", innerException: null);
+            throw Failed(executable, "printed something that is not the expected JSON (Username, Secret).");
         }
     }
 

@@ -55,3 +55,12 @@ public sealed class DefaultCredentialProvider : ICredentialProvider
         return $"{EnvironmentCredentials.Username}/{EnvironmentCredentials.Password} (and the PULL/PUSH variants), then {dockerConfig}";
     }
 }
+
+/// <summary>One fixed credential for every registry: what <c>login</c> checks before it saves anything.</summary>
+public sealed class FixedCredentialProvider(RegistryCredential credential) : ICredentialProvider
+{
+    public Task<RegistryCredential?> GetAsync(string registry, RegistryOperation operation, CancellationToken cancellationToken) =>
+        Task.FromResult<RegistryCredential?>(credential);
+
+    public string DescribeSources(string registry) => credential.Source;
+}

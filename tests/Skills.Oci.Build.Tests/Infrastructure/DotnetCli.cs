@@ -71,7 +71,14 @@ public sealed class DotnetCli
     /// <summary>A hang guard; the process tree is killed when it expires.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 
-    public async Task<DotnetResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    public async Task<DotnetResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
+        await RunAsync(arguments, standardInput: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs with <paramref name="standardInput"/> written to the child's stdin (then closed), as a pipe would.</summary>
+    public Task<DotnetResult> RunWithInputAsync(string standardInput, params string[] arguments) =>
+        RunAsync(arguments, standardInput, CancellationToken.None);
+
+    private async Task<DotnetResult> RunAsync(IEnumerable<string> arguments, string? standardInput, CancellationToken cancellationToken)
     {
         var argumentList = arguments.ToList();
         if (Executable == "dotnet" && argumentList.Count > 0 && MSBuildVerbs.Contains(argumentList[0]))
@@ -79,7 +86,7 @@ public sealed class DotnetCli
             argumentList.Add("-nodeReuse:false");
         }
 
-        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, standardInput: standardInput, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut, Executable);
     }
 
