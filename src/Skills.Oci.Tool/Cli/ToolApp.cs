@@ -8,6 +8,7 @@ public static class ToolApp
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<ToolCommand> Commands() =>
     [
+        new Commands.RegisterCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)
