@@ -68,6 +68,9 @@ public sealed class DotnetCli
     /// <summary>Extra variables (set after the removals, so they may re-add e.g. <c>SKILLS_OCI_*</c>); a null value removes one.</summary>
     public IDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
+    /// <summary>Written to the child's stdin (then closed), as an agent passes its hook input; null closes it at once.</summary>
+    public string? StandardInput { get; init; }
+
     /// <summary>A hang guard; the process tree is killed when it expires.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 
@@ -79,7 +82,7 @@ public sealed class DotnetCli
             argumentList.Add("-nodeReuse:false");
         }
 
-        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, StandardInput, Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut, Executable);
     }
 
