@@ -50,9 +50,9 @@ public static class HookScripts
         if command -v skills-oci >/dev/null 2>&1; then
           exec skills-oci sync --hook "$agent"
         fi
-        # .NET 10 SDKs run a tool package without installing it.
+        # .NET 10 SDKs run a tool package without installing it (no prompt: stdin is the agent's pipe).
         if command -v dotnet >/dev/null 2>&1 && dotnet dnx --help >/dev/null 2>&1; then
-          exec dotnet dnx Skills.Oci.Tool sync --hook "$agent" </dev/null
+          exec dotnet dnx Skills.Oci.Tool sync --hook "$agent"
         fi
         echo "skills-oci-sync: cannot run Skills.Oci to install the agent skills: install the .NET SDK (https://dot.net), or run 'dotnet tool install -g Skills.Oci.Tool'." >&2
         exit 1
@@ -84,7 +84,7 @@ public static class HookScripts
         if (Test-Program 'dotnet') {
             dotnet dnx --help *> $null
             if ($LASTEXITCODE -eq 0) {
-                $null | dotnet dnx Skills.Oci.Tool sync --hook $Agent
+                dotnet dnx Skills.Oci.Tool sync --hook $Agent
                 exit $LASTEXITCODE
             }
         }
