@@ -11,6 +11,7 @@ public static class ToolApp
     [
         new LoginCommand(),
         new LogoutCommand(),
+        new RegisterCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)

@@ -27,9 +27,11 @@ public sealed class Layering
         ["Trust"] = ["Sigstore", "Registry", .. Lower],
         ["Packaging"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
         ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
+        // Agents' session-start hooks: their settings files, the scripts they run, the tool manifest.
+        ["Hooks"] = ["Restore", .. Lower],
         // What both hosts share (the MSBuild tasks and the skills-oci command line).
-        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore"],
-        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hosting"],
+        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hooks"],
+        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hooks", "Hosting"],
     });
 
     private readonly IReadOnlyDictionary<string, string[]> _allowed;

@@ -68,13 +68,16 @@ public sealed class DotnetCli
     /// <summary>Extra variables (set after the removals, so they may re-add e.g. <c>SKILLS_OCI_*</c>); a null value removes one.</summary>
     public IDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
+    /// <summary>Written to the child's stdin (then closed), as an agent passes its hook input; null closes it at once.</summary>
+    public string? StandardInput { get; init; }
+
     /// <summary>A hang guard; the process tree is killed when it expires.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 
     public async Task<DotnetResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
         await RunAsync(arguments, standardInput: null, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Runs with <paramref name="standardInput"/> written to the child's stdin (then closed), as a pipe would.</summary>
+    /// <summary>Runs with <paramref name="standardInput"/> (instead of <see cref="StandardInput"/>) written to the child's stdin, then closed, as a pipe would.</summary>
     public Task<DotnetResult> RunWithInputAsync(string standardInput, params string[] arguments) =>
         RunAsync(arguments, standardInput, CancellationToken.None);
 
@@ -86,7 +89,7 @@ public sealed class DotnetCli
             argumentList.Add("-nodeReuse:false");
         }
 
-        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, standardInput: standardInput, timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Executable, argumentList, WorkingDirectory, ConfigureEnvironment, standardInput ?? StandardInput, Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new DotnetResult(argumentList, result.ExitCode, result.Output, result.StandardError, result.TimedOut, Executable);
     }
 
