@@ -22,7 +22,8 @@ internal static class HookInput
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var read = console.In.ReadToEndAsync(timeout.Token);
+        // Console.In reads synchronously whatever the method's name: on a pool thread, so a pipe left open cannot hold the session.
+        var read = Task.Run(() => console.In.ReadToEndAsync(timeout.Token), CancellationToken.None);
         if (await Task.WhenAny(read, Task.Delay(ReadTimeout, cancellationToken)).ConfigureAwait(false) != read)
         {
             await timeout.CancelAsync().ConfigureAwait(false);

@@ -45,6 +45,11 @@ public sealed class SyncCommandTests(RegistryFixture fixture)
         Assert.Contains("Synced 2 skills (0 installed, 2 already in place).", plain.Output, StringComparison.Ordinal);
         Assert.Empty(await publisher.RequestsAsync());
         Assert.Equal(lockBytes, File.ReadAllBytes(repo.LockPath));
+
+        // An agent that leaves stdin open (a FIFO nobody writes) does not hold the hook.
+        var open = await ShellAsync(repo, repo.Root, "mkfifo in.fifo && exec 3<>in.fifo && \"$0\" sync --hook codex <&3");
+        Assert.True(open.Succeeded, open.ToString());
+        Assert.Equal(string.Empty, open.Output);
     }
 
     [Fact]
@@ -217,14 +222,21 @@ public sealed class SyncCommandTests(RegistryFixture fixture)
     /// <summary>Runs the hook as the agent does: a shell command, the agent's JSON piped to it, started in another folder.</summary>
     private static async Task<DotnetResult> HookAsync(ConsumerWorkspace repo, string workingDirectory, string agent)
     {
-        var tool = await SkillsOciTool.GetAsync();
         var json = $$"""{"session_id":"s1","source":"startup","hook_event_name":"SessionStart","cwd":"{{repo.Root}}"}""";
+        return await ShellAsync(repo, workingDirectory, $"printf '%s' '{json}' | \"$0\" sync --hook {agent}");
+    }
+
+    /// <summary>A shell command line with the tool's path as <c>$0</c>, with the clone's cache.</summary>
+    private static async Task<DotnetResult> ShellAsync(ConsumerWorkspace repo, string workingDirectory, string script)
+    {
+        var tool = await SkillsOciTool.GetAsync();
         var cli = new DotnetCli(workingDirectory)
         {
             Executable = "/bin/sh",
             DockerConfigFolder = repo.Workspace.DockerConfigFolder,
             Environment = new Dictionary<string, string?> { ["SKILLS_OCI_CACHE"] = repo.CachePath },
+            Timeout = TimeSpan.FromMinutes(1),
         };
-        return await cli.RunAsync("-c", $"printf '%s' '{json}' | \"$0\" sync --hook {agent}", tool.Executable);
+        return await cli.RunAsync("-c", script, tool.Executable);
     }
 }
