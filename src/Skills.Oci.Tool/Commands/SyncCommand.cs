@@ -24,9 +24,15 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         Description = "Run as the session-start hook of this agent (claude, codex, cursor, gemini, copilot): read the agent's JSON on stdin (its cwd is the working folder), keep stdout for the agent (claude: the reload request, only when something changed), write every human line to stderr.",
     };
 
+    private readonly Option<string?> _trustedRoot = new("--trusted-root")
+    {
+        Description = "A Sigstore trusted_root.json for keyless signers (what SkillsTrustedRoot is to restore). Default: the embedded Sigstore production root.",
+    };
+
     protected override void Define(Command command)
     {
         _root.AddTo(command);
+        command.Options.Add(_trustedRoot);
         _hook.AcceptOnlyFromAmong(Agents);
         command.Options.Add(_hook);
     }
@@ -49,7 +55,7 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         try
         {
             result = await new LockSync(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions())))
-                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath }, cancellationToken).ConfigureAwait(false);
+                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory) }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -87,4 +93,7 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
 
         return ExitCodes.Success;
     }
+
+    private string? TrustedRoot(ParseResult parse, string workingDirectory) =>
+        parse.GetValue(_trustedRoot) is { Length: > 0 } path ? Path.GetFullPath(path, workingDirectory) : null;
 }

@@ -131,6 +131,15 @@ public sealed class SyncCommandTests(RegistryFixture fixture)
         TrustTests.WriteKey(repo, "eng/keys/skills.pub", key);
         repo.WriteProject("src/App/App.csproj", [(publisher.Repo("pdf"), "1.0.0")], TrustTests.KeyPolicy($"{fixture.Registry.HostPort}/sync-key/%2A", "../../eng/keys/skills.pub"));
         Assert.True((await repo.Cli("src/App").RunAsync("restore")).Succeeded);
+
+        // What restore installed is verified again from the cached signature snapshot: no registry request.
+        fixture.Registry.ClearRequests();
+        var inPlace = await Cli(repo).RunAsync("sync");
+        Assert.True(inPlace.Succeeded, inPlace.ToString());
+        Assert.Contains("1 already in place", inPlace.Output, StringComparison.Ordinal);
+        Assert.Contains($"\"verifiedBy\": \"key:{key.PublicKey.Fingerprint}\"", File.ReadAllText(repo.File(".agents/.skills-oci/sync.json")), StringComparison.Ordinal);
+        Assert.Empty(await publisher.RequestsAsync());
+
         Clone(repo);
 
         var verified = await Cli(repo).RunAsync("sync");
