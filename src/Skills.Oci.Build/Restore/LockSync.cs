@@ -145,7 +145,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
 
         // Only skills still to verify need their signer's key: an up-to-date skill never searches for it.
         var keyErrors = new List<Diagnostic>();
-        var policies = await LockTrustPolicies.BuildAsync(entries.Where(e => !verified.ContainsKey(e.Name)), new KeyFinder(root, request.KeyFiles), lockPath, keyErrors, cancellationToken).ConfigureAwait(false);
+        var policies = await LockTrustPolicies.BuildAsync(entries.Where(e => !verified.ContainsKey(e.Name)), new KeyFinder(root), lockPath, keyErrors, cancellationToken).ConfigureAwait(false);
         if (keyErrors.Count > 0)
         {
             return new LockSyncResult { Diagnostics = keyErrors };

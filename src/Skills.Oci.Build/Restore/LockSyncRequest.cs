@@ -15,9 +15,6 @@ public sealed record LockSyncRequest
     /// <summary>The content cache; null takes the one the root's projects set (SkillsCachePath), else <see cref="SkillCache.DefaultPath"/>.</summary>
     public string? CachePath { get; init; }
 
-    /// <summary>Public key files to try before the repository is searched for a locked key's fingerprint.</summary>
-    public IReadOnlyList<string> KeyFiles { get; init; } = [];
-
     /// <summary>A trusted_root.json for keyless signers; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }
 

@@ -78,10 +78,10 @@ public static class LockTrustPolicies
 /// <summary>
 /// Finds a public key file by fingerprint under the repository: <c>*.pub</c> and <c>*.pem</c> files up to
 /// 64 KB, skipping <c>.git</c>, the skills Skills.Oci installs (<c>.agents</c>), build output and
-/// dependencies, and never following a link out of the tree. Files given explicitly are tried first.
+/// dependencies, and never following a link out of the tree.
 /// The walk happens only when a skill needs verifying, never on an up-to-date sync.
 /// </summary>
-public sealed class KeyFinder(string root, IReadOnlyList<string>? explicitFiles = null)
+public sealed class KeyFinder(string root)
 {
     private const long MaxKeyFileBytes = 64 * 1024;
     private const int MaxDepth = 8;
@@ -100,7 +100,7 @@ public sealed class KeyFinder(string root, IReadOnlyList<string>? explicitFiles 
     private async Task<Dictionary<string, string>> IndexAsync(CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in (explicitFiles ?? []).Select(Path.GetFullPath).Concat(Candidates(Root, 0)))
+        foreach (var file in Candidates(Root, 0))
         {
             try
             {
