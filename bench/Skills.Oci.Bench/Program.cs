@@ -66,13 +66,13 @@ try
     rows.AddRange(await bench.RestoreRowsAsync());
     rows.AddRange(await bench.PushRowsAsync());
     rows.AddRange(await bench.MarginalRowsAsync());
-    rows.Add(new ResultRow("sync", "skills-oci sync, up to date, vs no-op restore", null, null, null, new Goal(0.25, OnRatio: true), "n/a (no command line yet)"));
+    rows.Add(await bench.SyncRowAsync());
 
     var report = new BenchReport(started, await CommitAsync(), quick, bench.Runs, machine, rows);
     Console.WriteLine();
     Console.WriteLine($"Skills.Oci bench, {report.Commit}, {(quick ? "--quick, 1 run" : $"median of {bench.Runs} runs")}, {machine.Cores} cores ({machine.Cpu}), load {machine.LoadAverage} at start");
     Console.Write(report.ToTable());
-    Console.WriteLine($"sync: n/a (no command line yet). Written to {await report.WriteAsync(results, CancellationToken.None)} and latest.json");
+    Console.WriteLine($"Written to {await report.WriteAsync(results, CancellationToken.None)} and latest.json");
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {

@@ -46,7 +46,8 @@ internal sealed class SkillStager(
 
     /// <param name="own">Names of the skills this project references: only these are reinstalled when merely missing.</param>
     /// <param name="verified">Skill name to the digest this project's current policy verified; updated here.</param>
-    public async Task<StagingOutcome> StageAsync(LockFile previous, LockFile desired, IReadOnlySet<string> own, IReadOnlyList<SkillArtifact> fresh, Dictionary<string, string> verified, CancellationToken cancellationToken)
+    /// <param name="reinstall">Names the caller found out of date on disk (sync's drift check): reinstalled like a missing folder.</param>
+    public async Task<StagingOutcome> StageAsync(LockFile previous, LockFile desired, IReadOnlySet<string> own, IReadOnlyList<SkillArtifact> fresh, Dictionary<string, string> verified, CancellationToken cancellationToken, IReadOnlySet<string>? reinstall = null)
     {
         var installs = new List<(LockEntry Entry, bool Changed)>();
         var reverify = new List<LockEntry>();
@@ -55,7 +56,7 @@ internal sealed class SkillStager(
             var old = previous.Find(entry.Name);
             var changed = old is null || old.Source.Digest != entry.Source.Digest;
             var mine = own.Contains(entry.Name);
-            if (changed || (mine && (!materializer.IsPresent(entry.Name) || await IsDriftedAsync(entry, cancellationToken).ConfigureAwait(false))))
+            if (changed || (mine && (!materializer.IsPresent(entry.Name) || reinstall?.Contains(entry.Name) == true || await IsDriftedAsync(entry, cancellationToken).ConfigureAwait(false))))
             {
                 materializer.CheckDestination(entry.Name, managed: old is not null && old.HasStandardPath);
                 installs.Add((entry, changed));

@@ -12,6 +12,8 @@ public static class ToolApp
         new LoginCommand(),
         new LogoutCommand(),
         new RegisterCommand(),
+        new SyncCommand(),
+        new CleanCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Skills.Oci.Build.Registry;
+using Skills.Oci.Build.Restore;
+using Skills.Oci.Tool.Cli;
+
+namespace Skills.Oci.Tool.Commands;
+
+/// <summary>
+/// <c>skills-oci sync</c>: what a session-start hook runs. Maps the command line onto one
+/// <see cref="LockSync"/> request; in hook mode standard output belongs to the agent.
+/// </summary>
+internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root match skills.lock.json exactly (locked digests only, cache first, verified as a locked restore), with the agent links and the .gitignore block. What session-start hooks run; fast when nothing is missing.")
+{
+    /// <summary>The agents whose hooks run sync; <c>register</c> writes the hooks.</summary>
+    public static readonly string[] Agents = ["claude", "codex", "cursor", "gemini", "copilot"];
+
+    /// <summary>What Claude Code reads on stdout to re-scan its skills (Claude Code 2.1.152+).</summary>
+    public const string ClaudeReload = """{"hookSpecificOutput":{"hookEventName":"SessionStart","reloadSkills":true}}""";
+
+    private readonly RootOptions _root = new();
+
+    private readonly Option<string?> _hook = new("--hook")
+    {
+        Description = "Run as the session-start hook of this agent (claude, codex, cursor, gemini, copilot): read the agent's JSON on stdin (its cwd is the working folder), keep stdout for the agent (claude: the reload request, only when something changed), write every human line to stderr.",
+    };
+
+    private readonly Option<string?> _trustedRoot = new("--trusted-root")
+    {
+        Description = "A Sigstore trusted_root.json for keyless signers (what SkillsTrustedRoot is to restore). Default: the embedded Sigstore production root.",
+    };
+
+    protected override void Define(Command command)
+    {
+        _root.AddTo(command);
+        command.Options.Add(_trustedRoot);
+        _hook.AcceptOnlyFromAmong(Agents);
+        command.Options.Add(_hook);
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken)
+    {
+        var agent = parse.GetValue(_hook);
+        var workingDirectory = Directory.GetCurrentDirectory();
+        var human = output;
+        if (agent is not null)
+        {
+            workingDirectory = await HookInput.ReadWorkingDirectoryAsync(output.Console, cancellationToken).ConfigureAwait(false) ?? workingDirectory;
+            // Plain stdout text becomes the agent's context: ours goes to stderr.
+            human = new ToolOutput(output.Console with { Out = output.Console.Error }, output.Verbosity, output.Format);
+        }
+
+        var (root, lockPath) = _root.Resolve(parse, workingDirectory);
+        RegistryClient? client = null;
+        LockSyncResult result;
+        try
+        {
+            result = await new LockSync(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions())))
+                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory) }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            client?.Dispose();
+        }
+
+        human.Diagnostics(result.Diagnostics);
+        if (!result.Succeeded)
+        {
+            return ExitCodes.Failure;
+        }
+
+        foreach (var change in result.Changes)
+        {
+            human.Change("Skills: " + change);
+        }
+
+        if (result.NoLock)
+        {
+            human.Info($"No {LockFile.FileName} in '{root}': nothing to sync.");
+        }
+        else if (result.Changed)
+        {
+            human.Change(result.Summary);
+        }
+        else
+        {
+            human.Info(result.Summary);
+        }
+
+        if (agent == "claude" && result.Changed)
+        {
+            output.Data(ClaudeReload);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private string? TrustedRoot(ParseResult parse, string workingDirectory) =>
+        parse.GetValue(_trustedRoot) is { Length: > 0 } path ? Path.GetFullPath(path, workingDirectory) : null;
+}
