@@ -4,7 +4,7 @@ using Skills.Oci.Tool.Cli;
 
 namespace Skills.Oci.Build.Tests.Tool;
 
-/// <summary>Which projects install, update and verify run over (<see cref="RepositoryProjects"/>), and the traversal they run through.</summary>
+/// <summary>Which projects install, update and verify run over (<see cref="RepositoryProjects"/>).</summary>
 public sealed class RepositoryProjectsTests
 {
     [Fact]
@@ -66,28 +66,6 @@ public sealed class RepositoryProjectsTests
         Assert.Equal(ErrorCodes.ProjectNotFound, missing.Diagnostic.Code);
         Assert.Equal(ErrorCodes.ProjectNotFound, notProject.Diagnostic.Code);
         Assert.Equal(ErrorCodes.SolutionUnreadable, empty.Diagnostic.Code);
-    }
-
-    [Fact]
-    public void The_traversal_escapes_paths_and_properties_and_runs_the_target_on_every_project_skipping_those_without_it()
-    {
-        var request = new MSBuildRunRequest
-        {
-            Projects = ["/r/a;b/A.csproj", "/r/$(x)/B.csproj"],
-            Target = "UpdateSkills",
-            Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["SkillsToUpdate"] = "pdf;docx" },
-            WorkingDirectory = "/r",
-        };
-
-        var xml = System.Xml.Linq.XDocument.Parse(MSBuildRunner.TraversalProject(request));
-
-        var includes = xml.Descendants("_SkillsOciProject").Select(i => (string?)i.Attribute("Include")).ToList();
-        Assert.Equal(["/r/a%3Bb/A.csproj", "/r/%24%28x%29/B.csproj"], includes);
-        Assert.Equal("SkillsToUpdate=pdf%3Bdocx", xml.Descendants("_SkillsOciProperties").Single().Value);
-        var run = xml.Descendants("MSBuild").Last();
-        Assert.Equal("UpdateSkills", (string?)run.Attribute("Targets"));
-        Assert.Equal("true", (string?)run.Attribute("SkipNonexistentTargets"));
-        Assert.Equal("true", (string?)run.Attribute("BuildInParallel"));
     }
 
     [Fact]
