@@ -134,24 +134,30 @@ public sealed partial class InstallCommandTests(RegistryFixture fixture)
     {
         using var publisher = new RegistrySkillPublisher(fixture.Registry, "tool-pkgref");
         await publisher.PublishAsync("pdf", "1.0.0");
+        await publisher.PublishAsync("docx", "1.0.0");
         using var repo = await ConsumerWorkspace.CreateAsync();
-        repo.WriteProject(
-            "App/App.csproj",
-            [(publisher.Repo("pdf"), "1.0.0")],
-            extra: $"""  <ItemGroup><PackageReference Include="Skills.Oci.Build" Version="{repo.Workspace.Feed.Version}" /></ItemGroup>{Environment.NewLine}""",
-            sdk: string.Empty);
+        var package = $"""  <ItemGroup><PackageReference Include="Skills.Oci.Build" Version="{repo.Workspace.Feed.Version}" /></ItemGroup>{Environment.NewLine}""";
+        repo.WriteProject("App/App.csproj", [(publisher.Repo("pdf"), "1.0.0")], extra: package, sdk: string.Empty);
+        // TargetFrameworks, even with one framework, makes an outer build, which imports the cross-targeting Custom...After file.
+        repo.WriteProject("Multi/Multi.csproj", [(publisher.Repo("docx"), "1.0.0")],
+            extra: package + "  <PropertyGroup><TargetFramework></TargetFramework><TargetFrameworks>net10.0</TargetFrameworks></PropertyGroup>" + Environment.NewLine, sdk: string.Empty);
 
         var install = await ToolCli(await SkillsOciTool.GetAsync(), repo).RunAsync("install");
 
         Assert.True(install.Succeeded, install.ToString());
         Assert.True(File.Exists(repo.SkillFile("pdf")));
+        Assert.True(File.Exists(repo.SkillFile("docx")));
+        Assert.Equal(["App/App.csproj"], LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Find("pdf")!.Projects);
+        Assert.Equal(["Multi/Multi.csproj"], LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Find("docx")!.Projects);
         Assert.False(File.Exists(repo.File("App/obj/project.assets.json")));
         var lockBytes = File.ReadAllBytes(repo.LockPath);
 
         // Once NuGet has restored the package, its own targets take over and find nothing to change.
         var build = await repo.Cli("App").RunAsync("build");
+        var multiBuild = await repo.Cli("Multi").RunAsync("build");
 
         Assert.True(build.Succeeded, build.ToString());
+        Assert.True(multiBuild.Succeeded, multiBuild.ToString());
         Assert.Equal(lockBytes, File.ReadAllBytes(repo.LockPath));
     }
 
