@@ -18,6 +18,10 @@ public static class ResolutionRule
     /// <summary>True when the set needs the repository's tag list (no request pins a digest).</summary>
     public static bool NeedsTags(IReadOnlyList<LockRequest> requests) => requests.All(r => r.Digest is null);
 
+    /// <summary>The tags every spec accepts: those the rule chooses among (and <c>list --outdated</c> takes the newest of).</summary>
+    public static IReadOnlyList<string> Candidates(IReadOnlyList<VersionSpec> specs, IEnumerable<string> tags) =>
+        tags.Where(t => specs.All(s => s.IsSatisfiedBy(t))).ToList();
+
     /// <summary>
     /// Chooses for <paramref name="requests"/> (one skill, at least one request) among <paramref name="tags"/>
     /// (null when <see cref="NeedsTags"/> is false). Returns null, with <paramref name="conflict"/> saying
@@ -62,7 +66,7 @@ public static class ResolutionRule
             return new ResolutionChoice(tag, digests[0]);
         }
 
-        var candidates = (tags ?? []).Where(t => specs.All(s => s.Spec!.IsSatisfiedBy(t))).ToList();
+        var candidates = Candidates(specs.Select(s => s.Spec!).ToList(), tags ?? []);
         var primary = specs.FirstOrDefault(s => s.Spec!.Range?.IsFloating == true);
         if (primary.Spec is null)
         {

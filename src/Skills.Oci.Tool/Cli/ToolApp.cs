@@ -14,6 +14,10 @@ public static class ToolApp
         new RegisterCommand(),
         new SyncCommand(),
         new CleanCommand(),
+        new InstallCommand(),
+        new ListCommand(),
+        new UpdateCommand(),
+        new VerifyCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)

@@ -1,0 +1,20 @@
+namespace Skills.Oci.Build.Diagnostics;
+
+/// <summary>Codes of the command line's install, update, verify and list commands (band 6xxx, 6040-6059).</summary>
+public static partial class ErrorCodes
+{
+    /// <summary>The --project given to install, update or verify is not a project file, a solution file or a folder.</summary>
+    public const string ProjectNotFound = "SKOCI6040";
+
+    /// <summary>Warning: the repository holds a skills.json manifest, which this version of install does not install yet.</summary>
+    public const string SkillsManifestNotSupported = "SKOCI6041";
+
+    /// <summary>The dotnet host that runs MSBuild for install, update or verify could not be started.</summary>
+    public const string MSBuildNotStarted = "SKOCI6042";
+
+    /// <summary>Warning: list --outdated could not read a skill's tags from its registry; that skill's newest tags are unknown.</summary>
+    public const string OutdatedLookupFailed = "SKOCI6043";
+
+    /// <summary>A solution file given with --project could not be read or lists no project.</summary>
+    public const string SolutionUnreadable = "SKOCI6044";
+}
