@@ -9,8 +9,8 @@ namespace Skills.Oci.Build.Packaging;
 public static class SkillFolderFiles
 {
     /// <summary>
-    /// <c>SkillFileDefaultExcludes</c> of the SDK with the project's output folders (bin/, obj/) filled in
-    /// and without the project file itself; a test keeps this list equal to the targets' one.
+    /// <c>SkillFileDefaultExcludes</c> of the SDK without the project file itself (a pushed folder has
+    /// none; the output folders add bin/ and obj/ again); a test keeps this list equal to the targets' one.
     /// </summary>
     public static IReadOnlyList<string> DefaultExcludes { get; } =
     [

@@ -8,6 +8,9 @@ public static class ToolApp
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<ToolCommand> Commands() =>
     [
+        new Commands.PushCommand(),
+        new Commands.AddCommand(),
+        new Commands.RemoveCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)
