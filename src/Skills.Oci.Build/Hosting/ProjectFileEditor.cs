@@ -106,7 +106,7 @@ public sealed class ProjectFileEditor
         if (Text.AsSpan(lineStart, endTag - lineStart).IsWhiteSpace())
         {
             // Separated from what precedes it by a blank line, unless that is the Project start tag or already blank.
-            var previousStart = lineStart == 0 ? 0 : LineStartOf(lineStart - 1);
+            var previousStart = PreviousLineStart(lineStart);
             var previous = Text.AsSpan(previousStart, lineStart - previousStart);
             var afterStartTag = StartTagEnd(rootStart) >= previousStart;
             Text = Text.Insert(lineStart, (previous.IsWhiteSpace() || afterStartTag ? string.Empty : newline) + block);
@@ -144,7 +144,7 @@ public sealed class ProjectFileEditor
                 // The blank line that separated the group from what came before it, when nothing but a blank line or the end tag follows.
                 if (lineStart > 0 && lineStart == LineStartOf(start))
                 {
-                    var previousStart = LineStartOf(lineStart - 1);
+                    var previousStart = PreviousLineStart(lineStart);
                     var nextEnd = LineEndOf(lineStart);
                     var next = Text.AsSpan(lineStart, nextEnd - lineStart).Trim();
                     if (Text.AsSpan(previousStart, lineStart - previousStart).IsWhiteSpace() && (next.IsEmpty || next.StartsWith("</Project", StringComparison.Ordinal)))
@@ -372,6 +372,19 @@ public sealed class ProjectFileEditor
         }
 
         return i;
+    }
+
+    /// <summary>The start of the line before the one starting at <paramref name="lineStart"/> (a CRLF is one break).</summary>
+    private int PreviousLineStart(int lineStart)
+    {
+        if (lineStart == 0)
+        {
+            return 0;
+        }
+
+        var end = lineStart - 1;
+        end -= end > 0 && Text[end] == '\n' && Text[end - 1] == '\r' ? 1 : 0;
+        return LineStartOf(end);
     }
 
     private int LineEndOf(int offset)

@@ -29,6 +29,19 @@ public sealed class ProjectFileEditorTests
     }
 
     [Fact]
+    public void A_new_item_group_in_a_crlf_file_uses_crlf_and_goes_again_without_a_trace()
+    {
+        const string original = "<Project>\r\n\t<PropertyGroup>\r\n\t\t<A>1</A>\r\n\t</PropertyGroup>\r\n</Project>\r\n";
+        var editor = Edit(original);
+
+        editor.AddOrUpdate(Repo, "1.0.0", IsPdf);
+
+        Assert.Equal("<Project>\r\n\t<PropertyGroup>\r\n\t\t<A>1</A>\r\n\t</PropertyGroup>\r\n\r\n\t<ItemGroup>\r\n\t\t<SkillReference Include=\"ghcr.io/acme/skills/pdf\" Version=\"1.0.0\" />\r\n\t</ItemGroup>\r\n</Project>\r\n", editor.Text);
+        editor.Remove(IsPdf);
+        Assert.Equal(original, editor.Text);
+    }
+
+    [Fact]
     public void Crlf_tabs_and_a_bom_are_kept_and_the_item_joins_the_group_that_has_skill_references()
     {
         const string original = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Project Sdk=\"Microsoft.NET.Sdk\">\r\n\t<ItemGroup>\r\n\t\t<PackageReference Include=\"A\" Version=\"1\" />\r\n\t</ItemGroup>\r\n\t<ItemGroup>\r\n\t\t<SkillReference Include=\"ghcr.io/acme/skills/review\" Version=\"2.0.0\" />\r\n\t</ItemGroup>\r\n</Project>";
