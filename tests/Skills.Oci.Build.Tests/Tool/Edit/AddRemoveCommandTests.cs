@@ -34,6 +34,8 @@ public sealed class AddRemoveCommandTests(RegistryFixture fixture)
             original.Replace("\t</PropertyGroup>\r\n", $"\t</PropertyGroup>\r\n\r\n\t<ItemGroup>\r\n\t\t<SkillReference Include=\"{publisher.Repo("pdf")}\" Version=\"1.1.0\" />\r\n\t</ItemGroup>\r\n", StringComparison.Ordinal),
             File.ReadAllText(project));
         Assert.True(File.Exists(repo.SkillFile("pdf")));
+        // Only the project file is edited: the imports beside it stay as they were.
+        Assert.Equal("<Project />\n", File.ReadAllText(repo.File("Directory.Build.props")));
         var entry = Assert.Single(ReadLock(repo).Skills);
         Assert.Equal(newest, entry.Source.Digest);
         Assert.Equal(["app/app.csproj"], entry.Projects);
