@@ -3,8 +3,8 @@ namespace Skills.Oci.Build.Diagnostics;
 /// <summary>Codes of the command line's install, update, verify and list commands (band 6xxx, 6040-6059).</summary>
 public static partial class ErrorCodes
 {
-    /// <summary>The --project given to install, update or verify is not a project file, a solution file or a folder.</summary>
-    public const string ProjectNotFound = "SKOCI6040";
+    /// <summary>The --project given to a command is not a project file, a solution file or a folder.</summary>
+    public const string ProjectArgumentInvalid = "SKOCI6040";
 
     /// <summary>Warning: the repository holds a skills.json manifest, which this version of install does not install yet.</summary>
     public const string SkillsManifestNotSupported = "SKOCI6041";

@@ -50,7 +50,7 @@ public sealed partial record RepositoryProjects(string Root, IReadOnlyList<strin
         var extension = Path.GetExtension(path);
         if (!File.Exists(path) || !(IsProjectFile(path) || SolutionExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase)))
         {
-            throw new SkillsOciException(ErrorCodes.ProjectNotFound,
+            throw new SkillsOciException(ErrorCodes.ProjectArgumentInvalid,
                 $"'{project}' is not a project file ({string.Join(", ", ProjectExtensions)}), a solution file ({string.Join(", ", SolutionExtensions)}) or a folder.");
         }
 

@@ -26,6 +26,11 @@ public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? 
 {
     /// <summary>Warnings to log, such as a tag moved from another digest (SKOCI2065).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>The line both hosts print: what was pushed, under which tags, what was uploaded, and the signer.</summary>
+    public string Summary =>
+        $"Pushed {Push.Reference} (tags: {string.Join(", ", Push.Tags)}; {Push.BlobsUploaded} blob(s) uploaded, {Push.BlobsSkipped} already present" +
+        (Signatures is null ? ")" : $"; signed by {Signatures.Signer})");
 }
 
 /// <summary>

@@ -44,14 +44,14 @@ public sealed class PushSkill : SkillsOciTask
     [Output]
     public ITaskItem? PushedSkill { get; private set; }
 
-    /// <summary>The password of an encrypted signing key; read here, never a task parameter, so it reaches no log or binlog.</summary>
-    public const string SigningPasswordVariable = "SKILLS_OCI_SIGNING_PASSWORD";
+    /// <summary>The password of an encrypted signing key; read from the environment, never a task parameter, so it reaches no log or binlog.</summary>
+    public const string SigningPasswordVariable = SigstoreDiagnostics.SigningPasswordVariable;
 
     protected override async System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
         // Everything that can fail locally fails before the first request.
         var formats = SkillSigner.ParseFormats(SignatureFormats);
-        using var key = string.IsNullOrWhiteSpace(SigningKey) ? null : await LoadKeyAsync(SigningKey, cancellationToken).ConfigureAwait(false);
+        using var key = string.IsNullOrWhiteSpace(SigningKey) ? null : await SigstoreDiagnostics.LoadSigningKeyFileAsync(SigningKey, "SkillSigningKey", ProjectFile, cancellationToken).ConfigureAwait(false);
         using var client = new RegistryClient();
         var progress = new Progress<string>(message => Log.LogMessage(MessageImportance.Normal, message));
         var published = await new SkillPublisher(client).PublishAsync(
@@ -75,20 +75,6 @@ public sealed class PushSkill : SkillsOciTask
         PushedSkill = item;
 
         // The result of an explicit command, shown at default verbosity like NuGet's push.
-        Log.LogMessage(MessageImportance.High,
-            $"Pushed {result.Reference} (tags: {string.Join(", ", result.Tags)}; {result.BlobsUploaded} blob(s) uploaded, {result.BlobsSkipped} already present" +
-            (signatures is null ? ")" : $"; signed by {signatures.Signer})"));
-    }
-
-    private async Task<Skills.Oci.Build.Sigstore.Keys.SigningKey> LoadKeyAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new SkillsOciException(ErrorCodes.KeyInvalid,
-                $"SkillSigningKey names '{path}', which does not exist. Point it at a PEM private key (PKCS#8, or a cosign key with its password in {SigningPasswordVariable}).",
-                ProjectFile);
-        }
-
-        return await SigstoreDiagnostics.LoadSigningKeyAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
+        Log.LogMessage(MessageImportance.High, published.Summary);
     }
 }

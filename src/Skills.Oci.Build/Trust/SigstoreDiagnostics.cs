@@ -61,6 +61,26 @@ public static class SigstoreDiagnostics
         }
     }
 
+    /// <summary>The password of an encrypted signing key: read from the environment, never a parameter, so it reaches no log or binlog.</summary>
+    public const string SigningPasswordVariable = "SKILLS_OCI_SIGNING_PASSWORD";
+
+    /// <summary>
+    /// Reads the signing key file a user named through <paramref name="setting"/> (<c>SkillSigningKey</c>,
+    /// <c>--sign-key</c>), its password from <see cref="SigningPasswordVariable"/>; a missing file, bad key
+    /// or wrong password is a coded error pointing at <paramref name="diagnosticFile"/>.
+    /// </summary>
+    public static async Task<SigningKey> LoadSigningKeyFileAsync(string path, string setting, string? diagnosticFile, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SkillsOciException(ErrorCodes.KeyInvalid,
+                $"{setting} names '{path}', which does not exist. Point it at a PEM private key (PKCS#8, or a cosign key with its password in {SigningPasswordVariable}).",
+                diagnosticFile);
+        }
+
+        return await LoadSigningKeyAsync(path, Environment.GetEnvironmentVariable(SigningPasswordVariable), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads the signing key a project names (<c>SkillSigningKey</c>); a bad key or password is a coded error.</summary>
     public static async Task<SigningKey> LoadSigningKeyAsync(string path, string? password, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ public sealed class GlobalOptions
     public Option<Verbosity> Verbosity { get; } = new("--verbosity", "-v")
     {
         Description = "How much to print: quiet, minimal, normal (the default) or detailed; q, m, n, d as dotnet accepts.",
+        HelpName = "quiet|minimal|normal|detailed",
         Recursive = true,
         DefaultValueFactory = _ => Cli.Verbosity.Normal,
         CustomParser = ParseVerbosity,
@@ -17,6 +18,7 @@ public sealed class GlobalOptions
     public Option<OutputFormat> Format { get; } = new("--format")
     {
         Description = "text (the default) or json, for commands whose output is data.",
+        HelpName = "text|json",
         Recursive = true,
         DefaultValueFactory = _ => OutputFormat.Text,
     };

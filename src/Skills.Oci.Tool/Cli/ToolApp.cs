@@ -9,21 +9,31 @@ public static class ToolApp
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<ToolCommand> Commands() =>
     [
-        new LoginCommand(),
-        new LogoutCommand(),
-        new RegisterCommand(),
-        new SyncCommand(),
-        new CleanCommand(),
+        new PushCommand(),
+        new AddCommand(),
+        new RemoveCommand(),
         new InstallCommand(),
+        new SyncCommand(),
         new ListCommand(),
         new UpdateCommand(),
         new VerifyCommand(),
+        new CleanCommand(),
+        new LoginCommand(),
+        new LogoutCommand(),
+        new RegisterCommand(),
     ];
 
-    public static RootCommand CreateRoot(ToolConsole console)
+    /// <summary>The name help and messages use, whatever the host process is called (a test host, <c>dotnet exec</c>).</summary>
+    public const string Name = "skills-oci";
+
+    public static Command CreateRoot(ToolConsole console)
     {
         var globals = new GlobalOptions();
-        var root = new RootCommand("Agent Skills as OCI artifacts: push skills, install and sync them into .agents/skills, and register the session-start hooks that bring them to coding agents.");
+        // Not RootCommand: its name is the running executable's, which is not ours under a test host or dotnet exec.
+        var root = new Command(Name, "Agent Skills as OCI artifacts: push skills, install and sync them into .agents/skills, and register the session-start hooks that bring them to coding agents.")
+        {
+            Options = { new System.CommandLine.Help.HelpOption(), new VersionOption() },
+        };
         globals.AddTo(root);
         foreach (var command in Commands())
         {
@@ -59,7 +69,7 @@ public static class ToolApp
         var names = new List<string>();
         for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
         {
-            names.Insert(0, result.Command is RootCommand ? "skills-oci" : result.Command.Name);
+            names.Insert(0, result.Command.Name);
         }
 
         return string.Join(' ', names) + " --help";

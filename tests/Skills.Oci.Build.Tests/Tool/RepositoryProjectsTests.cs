@@ -63,8 +63,8 @@ public sealed class RepositoryProjectsTests
         var notProject = Assert.Throws<SkillsOciException>(() => RepositoryProjects.Find(repo.Path, "notes.txt"));
         var empty = Assert.Throws<SkillsOciException>(() => RepositoryProjects.Find(repo.Path, "Empty.slnx"));
 
-        Assert.Equal(ErrorCodes.ProjectNotFound, missing.Diagnostic.Code);
-        Assert.Equal(ErrorCodes.ProjectNotFound, notProject.Diagnostic.Code);
+        Assert.Equal(ErrorCodes.ProjectArgumentInvalid, missing.Diagnostic.Code);
+        Assert.Equal(ErrorCodes.ProjectArgumentInvalid, notProject.Diagnostic.Code);
         Assert.Equal(ErrorCodes.SolutionUnreadable, empty.Diagnostic.Code);
     }
 

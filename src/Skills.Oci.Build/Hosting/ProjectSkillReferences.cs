@@ -1,0 +1,96 @@
+using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Restore;
+
+namespace Skills.Oci.Build.Hosting;
+
+/// <summary>What an add or remove did to a project: the edit, and the exit code of the project's own skill restore.</summary>
+public sealed record ProjectSkillEditOutcome(ProjectEdit Edit, int Removed, int RestoreExitCode)
+{
+    /// <summary>True when the restore failed and the project file was put back as it was.</summary>
+    public bool Reverted => RestoreExitCode != 0;
+}
+
+/// <summary>
+/// Adds or removes a project's <c>SkillReference</c> (<see cref="ProjectFileEditor"/>), then restores its
+/// skills with the project's own targets, <c>dotnet msbuild -t:RestoreSkills</c>: exactly what
+/// <c>dotnet restore</c> does for skills (lock, trust policies, links, pruning). A failed restore puts the
+/// project file back byte for byte, so a failure changes nothing.
+/// </summary>
+public static class ProjectSkillReferences
+{
+    public static async Task<ProjectSkillEditOutcome> AddAsync(string projectPath, ImageReference reference, string version, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    {
+        var repository = ImageReference.Create(reference.Registry, reference.Repository);
+        var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
+        var original = editor.ToBytes();
+        var edit = editor.AddOrUpdate(repository.RepositoryName, version, include => SameRepository(include, repository));
+        return await WriteAndRestoreAsync(projectPath, original, editor, edit, 0, msbuildVerbosity, relay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the items for the skill <paramref name="name"/>: its locked name, its repository, its
+    /// repository's last segment, or an Include as written. None is SKOCI6023, and nothing changes.
+    /// </summary>
+    public static async Task<ProjectSkillEditOutcome> RemoveAsync(string projectPath, string name, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    {
+        var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
+        var original = editor.ToBytes();
+        var lockPath = Path.Combine(SkillsRootLocator.Locate(Path.GetDirectoryName(projectPath)!), LockFile.FileName);
+        var locked = (await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false))?.Find(name)?.Source;
+        bool Matches(string include) =>
+            string.Equals(include.Trim(), name, StringComparison.OrdinalIgnoreCase) ||
+            (ImageReference.TryParse(include.Trim(), out var reference, out _) &&
+             (string.Equals(reference!.RepositoryName, name, StringComparison.OrdinalIgnoreCase) ||
+              reference.Repository.Split('/')[^1] == name ||
+              (locked is not null && locked.IsSameRepository(reference))));
+
+        var removed = editor.Remove(Matches);
+        if (removed == 0)
+        {
+            var declared = editor.SkillReferenceIncludes;
+            throw new SkillsOciException(ErrorCodes.SkillNotDeclared,
+                $"The project declares no SkillReference for '{name}' ({(declared.Count == 0 ? "it has none" : "it has " + string.Join(", ", declared))}; items in imported files such as Directory.Build.props are not edited). Nothing was changed.",
+                projectPath);
+        }
+
+        return await WriteAndRestoreAsync(projectPath, original, editor, ProjectEdit.Updated, removed, msbuildVerbosity, relay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ProjectSkillEditOutcome> WriteAndRestoreAsync(string projectPath, byte[] original, ProjectFileEditor editor, ProjectEdit edit, int removed, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    {
+        if (edit != ProjectEdit.Unchanged)
+        {
+            await AtomicFile.WriteAllBytesAsync(projectPath, editor.ToBytes(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var exitCode = await DotnetHost.RunAsync(
+            ["msbuild", projectPath, "-t:RestoreSkills", "-nologo", "-v:" + msbuildVerbosity],
+            Path.GetDirectoryName(projectPath)!,
+            relay,
+            cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0 && edit != ProjectEdit.Unchanged)
+        {
+            await AtomicFile.WriteAllBytesAsync(projectPath, original, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ProjectSkillEditOutcome(edit, removed, exitCode);
+    }
+
+    private static async Task<ProjectFileEditor> ReadAsync(string projectPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProjectFileEditor.ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SkillsOciException(ErrorCodes.ProjectFileUnreadable, $"The project file could not be read: {ex.Message}", projectPath, innerException: ex);
+        }
+    }
+
+    private static bool SameRepository(string include, ImageReference repository) =>
+        ImageReference.TryParse(include.Trim(), out var reference, out _) &&
+        reference!.Registry == repository.Registry && reference.Repository == repository.Repository;
+}
