@@ -6,12 +6,6 @@ public static partial class ErrorCodes
     /// <summary>The --project given to a command is not a project file, a solution file or a folder.</summary>
     public const string ProjectArgumentInvalid = "SKOCI6040";
 
-    /// <summary>Warning: the repository holds a skills.json manifest, which this version of install does not install yet.</summary>
-    public const string SkillsManifestNotSupported = "SKOCI6041";
-
-    /// <summary>The dotnet host that runs MSBuild for install, update or verify could not be started.</summary>
-    public const string MSBuildNotStarted = "SKOCI6042";
-
     /// <summary>Warning: list --outdated could not read a skill's tags from its registry; that skill's newest tags are unknown.</summary>
     public const string OutdatedLookupFailed = "SKOCI6043";
 

@@ -37,15 +37,19 @@ public static class DotnetHost
     }
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/>; each line goes to <paramref name="line"/> (true for standard error). Returns the exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, string workingDirectory, Action<string, bool> line, CancellationToken cancellationToken)
+    /// <remarks>Lines are delivered one at a time (never concurrently), in the order each stream produced them.</remarks>
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, string workingDirectory, Action<string, bool> line, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(Locate())
+        var start = new ProcessStartInfo(Locate(environment))
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
+        start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -71,7 +75,15 @@ public static class DotnetHost
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // It exited meanwhile.
+            }
+
             throw;
         }
 
@@ -82,7 +94,10 @@ public static class DotnetHost
         {
             if (text is not null)
             {
-                line(text, error);
+                lock (start)
+                {
+                    line(text, error);
+                }
             }
         }
     }

@@ -47,9 +47,6 @@ public sealed class MSBuildRunner(Func<string, string?>? environment = null)
 
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    /// <summary>The dotnet host: the one that started us (DOTNET_HOST_PATH, set by the SDK for its children), else dotnet from PATH.</summary>
-    public string DotnetHost => _environment("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
     /// <summary>Runs the target and returns MSBuild's exit code; <paramref name="onLine"/> gets each line of its output.</summary>
     public async Task<int> RunAsync(MSBuildRunRequest request, Action<string> onLine, CancellationToken cancellationToken)
     {
@@ -60,7 +57,7 @@ public sealed class MSBuildRunner(Func<string, string?>? environment = null)
         {
             var traversal = Path.Combine(folder, "skills-oci.proj");
             await File.WriteAllTextAsync(traversal, TraversalProject(request), Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-            return await RunProcessAsync(Arguments(traversal, request), request.WorkingDirectory, onLine, cancellationToken).ConfigureAwait(false);
+            return await DotnetHost.RunAsync(Arguments(traversal, request), request.WorkingDirectory, (line, _) => onLine(line), cancellationToken, _environment).ConfigureAwait(false);
         }
         finally
         {
@@ -142,80 +139,4 @@ public sealed class MSBuildRunner(Func<string, string?>? environment = null)
 
     private static string Xml(string value) => SecurityElement.Escape(value);
 
-    private async Task<int> RunProcessAsync(IReadOnlyList<string> arguments, string workingDirectory, Action<string> onLine, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(DotnetHost)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("the process did not start");
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            throw new SkillsOciException(ErrorCodes.MSBuildNotStarted,
-                $"Could not start '{start.FileName} msbuild': {ex.Message}. Install the .NET SDK, or set DOTNET_HOST_PATH to its dotnet executable.",
-                innerException: ex);
-        }
-
-        using (process)
-        {
-            var gate = new object();
-            void Relay(string? line)
-            {
-                if (line is not null)
-                {
-                    lock (gate)
-                    {
-                        onLine(line);
-                    }
-                }
-            }
-
-            var output = PumpAsync(process.StandardOutput, Relay);
-            var error = PumpAsync(process.StandardError, Relay);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                    // It exited meanwhile.
-                }
-
-                throw;
-            }
-
-            await Task.WhenAll(output, error).ConfigureAwait(false);
-            return process.ExitCode;
-        }
-    }
-
-    private static async Task PumpAsync(StreamReader reader, Action<string?> relay)
-    {
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-        {
-            relay(line);
-        }
-    }
 }

@@ -27,11 +27,11 @@ internal abstract partial class ConsumeTargetCommand(string name, string descrip
     {
         var projects = RepositoryProjects.Find(Directory.GetCurrentDirectory(), parse.GetValue(_project));
         var code = await RunTargetAsync(projects, parse, output, cancellationToken).ConfigureAwait(false);
-        return code == ExitCodes.Success ? await AfterProjectsAsync(projects, output, cancellationToken).ConfigureAwait(false) : code;
+        return code == ExitCodes.Success ? await AfterProjectsAsync(projects, parse, output, cancellationToken).ConfigureAwait(false) : code;
     }
 
     /// <summary>What a command does beyond its target (install: the skills.json manifest).</summary>
-    protected virtual Task<int> AfterProjectsAsync(RepositoryProjects projects, ToolOutput output, CancellationToken cancellationToken) =>
+    protected virtual Task<int> AfterProjectsAsync(RepositoryProjects projects, ParseResult parse, ToolOutput output, CancellationToken cancellationToken) =>
         Task.FromResult(ExitCodes.Success);
 
     private async Task<int> RunTargetAsync(RepositoryProjects projects, ParseResult parse, ToolOutput output, CancellationToken cancellationToken)

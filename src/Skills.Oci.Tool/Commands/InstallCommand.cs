@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Hosting;
+using Skills.Oci.Build.Restore;
 using Skills.Oci.Tool.Cli;
 
 namespace Skills.Oci.Tool.Commands;
@@ -33,17 +34,17 @@ internal sealed class InstallCommand() : ConsumeTargetCommand(
             ? new Dictionary<string, string>(StringComparer.Ordinal) { ["SkillsLockedMode"] = "true" }
             : base.Properties(parse);
 
-    protected override Task<int> AfterProjectsAsync(RepositoryProjects projects, ToolOutput output, CancellationToken cancellationToken) =>
-        projects.ManifestPath is { } manifest ? InstallManifestAsync(manifest, output, cancellationToken) : Task.FromResult(ExitCodes.Success);
+    protected override Task<int> AfterProjectsAsync(RepositoryProjects projects, ParseResult parse, ToolOutput output, CancellationToken cancellationToken) =>
+        projects.ManifestPath is { } manifest ? InstallManifestAsync(manifest, parse.GetValue(_locked), output, cancellationToken) : Task.FromResult(ExitCodes.Success);
 
     /// <summary>
-    /// The one call site for the reference tools' skills.json (its installer is another change): for now a
-    /// coded warning, so a repository that relies on it is not silently left without its skills.
+    /// The reference tools' skills.json, installed by the same engine with skills.json as its "project":
+    /// same lock, root union, pruning and transaction as the projects' references.
     /// </summary>
-    private static Task<int> InstallManifestAsync(string manifestPath, ToolOutput output, CancellationToken cancellationToken)
+    private static async Task<int> InstallManifestAsync(string manifestPath, bool locked, ToolOutput output, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        output.Diagnostic(Diagnostic.Warning(ErrorCodes.SkillsManifestNotSupported, "skills.json found: not yet supported; its skills were not installed.", manifestPath));
-        return Task.FromResult(ExitCodes.Success);
+        var options = AddCommand.RestoreOptions() with { LockedMode = locked };
+        var result = await SkillsManifestRestore.RestoreAsync(manifestPath, options, cancellationToken).ConfigureAwait(false);
+        return SkillEditOutput.Report(result, output) ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -80,6 +80,43 @@ public sealed partial class InstallCommandTests(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task Install_installs_a_skills_json_beside_the_projects_into_the_one_lock_and_locked_mode_guards_both()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "tool-install-manifest");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        await publisher.PublishAsync("review", "1.0.0");
+        await publisher.PublishAsync("lint", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("App/App.csproj", (publisher.Repo("pdf"), "1.0.0"));
+        var manifest = repo.Workspace.Write("skills.json", $$"""{"skills":[{"name":"review","source":"{{publisher.Repo("review")}}","version":"1.0.0"}]}""");
+        var cli = ToolCli(await SkillsOciTool.GetAsync(), repo);
+
+        var install = await cli.RunAsync("install");
+
+        Assert.True(install.Succeeded, install.ToString());
+        var locked = LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath);
+        Assert.Equal(["App/App.csproj"], locked.Find("pdf")?.Projects);
+        Assert.Equal(["skills.json"], locked.Find("review")?.Projects);
+        Assert.True(File.Exists(repo.SkillFile("pdf")));
+        Assert.True(File.Exists(repo.SkillFile("review")));
+
+        // A skills.json entry that would change the lock is refused in locked mode, as a project's would be.
+        var lockBytes = File.ReadAllBytes(repo.LockPath);
+        File.WriteAllText(manifest, $$"""{"skills":[{"name":"review","source":"{{publisher.Repo("review")}}","version":"1.0.0"},{"name":"lint","source":"{{publisher.Repo("lint")}}","version":"1.0.0"}]}""");
+        var refused = await cli.RunAsync("install", "--locked");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal([ErrorCodes.LockedModeChange], refused.ErrorCodes());
+        Assert.Equal(lockBytes, File.ReadAllBytes(repo.LockPath));
+        Assert.False(Directory.Exists(repo.File(".agents/skills/lint")));
+
+        var accepted = await cli.RunAsync("install");
+        Assert.True(accepted.Succeeded, accepted.ToString());
+        Assert.True(File.Exists(repo.SkillFile("lint")));
+        Assert.True(File.Exists(repo.SkillFile("pdf")));
+    }
+
+    [Fact]
     public async Task Update_moves_only_the_named_skills_to_a_newer_tag_and_without_names_every_skill()
     {
         using var publisher = new RegistrySkillPublisher(fixture.Registry, "tool-update");

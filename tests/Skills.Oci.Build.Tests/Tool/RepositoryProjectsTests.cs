@@ -67,18 +67,4 @@ public sealed class RepositoryProjectsTests
         Assert.Equal(ErrorCodes.ProjectArgumentInvalid, notProject.Diagnostic.Code);
         Assert.Equal(ErrorCodes.SolutionUnreadable, empty.Diagnostic.Code);
     }
-
-    [Fact]
-    public async Task Install_in_a_folder_with_only_a_skills_json_warns_SKOCI6041_and_succeeds()
-    {
-        using var folder = new TempFolder("manifest");
-        folder.Write(".git/HEAD", "ref: refs/heads/main\n");
-        var manifest = folder.Write("skills.json", """{ "skills": [] }""");
-
-        var install = await (await SkillsOciTool.GetAsync()).CreateCli(folder.Path).RunAsync("install");
-
-        Assert.Equal(ExitCodes.Success, install.ExitCode);
-        Assert.Equal([ErrorCodes.SkillsManifestNotSupported], install.WarningCodes());
-        Assert.Contains($"{manifest}: warning {ErrorCodes.SkillsManifestNotSupported}: skills.json found: not yet supported", install.StandardError, StringComparison.Ordinal);
-    }
 }

@@ -17,7 +17,8 @@ public sealed class ToolAppTests
         var code = await console.RunAsync("--help");
 
         Assert.Equal(ExitCodes.Success, code);
-        var missing = ContractCommands.Where(name => !console.Output.Contains($"  {name} ", StringComparison.Ordinal)).ToList();
+        // A command with aliases is listed as "install, restore".
+        var missing = ContractCommands.Where(name => !console.Output.Contains($"  {name} ", StringComparison.Ordinal) && !console.Output.Contains($"  {name}, ", StringComparison.Ordinal)).ToList();
         Assert.Empty(missing);
     }
 
