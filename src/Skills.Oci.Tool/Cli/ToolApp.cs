@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Skills.Oci.Tool.Commands;
 
 namespace Skills.Oci.Tool.Cli;
 
@@ -8,6 +9,7 @@ public static class ToolApp
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<ToolCommand> Commands() =>
     [
+        new MSBuildTaskCommand(),
     ];
 
     public static RootCommand CreateRoot(ToolConsole console)
