@@ -4,8 +4,8 @@ namespace Skills.Oci.Build.Diagnostics;
 public static partial class ErrorCodes
 {
     /// <summary>
-    /// Warning from Skills.Oci.Consume.targets: this MSBuild (.NET Framework, older than 18) cannot run
-    /// the .NET tasks, so skills are not restored by this build.
+    /// Warning: this MSBuild cannot run the .NET tasks at all (on .NET Framework: no dotnet host found
+    /// for the out-of-process path), so skills are not restored by this build.
     /// </summary>
     public const string UnsupportedMSBuildHost = "SKOCI3026";
 }

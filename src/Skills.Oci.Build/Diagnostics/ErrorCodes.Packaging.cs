@@ -86,8 +86,8 @@ public static partial class ErrorCodes
     public const string PackOutputFailed = "SKOCI2052";
 
     /// <summary>
-    /// Warning from Skills.Oci.SkillProject.targets: this MSBuild (.NET Framework, older than 18)
-    /// cannot run the .NET tasks, so the skill is not validated, packed or pushed.
+    /// Warning: this MSBuild cannot run the .NET tasks at all (on .NET Framework: no dotnet host found
+    /// for the out-of-process path), so the skill is not validated, packed or pushed.
     /// </summary>
     public const string UnsupportedMSBuildHostForSkillProject = "SKOCI2064";
 }

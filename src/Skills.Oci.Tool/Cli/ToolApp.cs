@@ -21,6 +21,7 @@ public static class ToolApp
         new LoginCommand(),
         new LogoutCommand(),
         new RegisterCommand(),
+        new MSBuildTaskCommand(),
     ];
 
     /// <summary>The name help and messages use, whatever the host process is called (a test host, <c>dotnet exec</c>).</summary>

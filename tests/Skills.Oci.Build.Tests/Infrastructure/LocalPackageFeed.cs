@@ -46,7 +46,7 @@ public sealed class LocalPackageFeed
         ProcessExitCleanup.DeleteOnExit(root);
         var feed = Path.Combine(root, "feed");
         var cli = new DotnetCli(RepositoryRoot.Path) { Timeout = TimeSpan.FromMinutes(5) };
-        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}/{BuildPackageId}.csproj", $"src/{ToolPackageId}/{ToolPackageId}.csproj" })
+        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}.Package/{BuildPackageId}.Package.csproj", $"src/{ToolPackageId}/{ToolPackageId}.csproj" })
         {
             var result = await cli.RunAsync(
                 ["pack", RepositoryRoot.File(project), "-c", "Release", $"-p:Version={version}", "-o", feed, "--artifacts-path", Path.Combine(root, "artifacts")],
