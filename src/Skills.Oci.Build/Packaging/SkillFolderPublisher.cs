@@ -61,6 +61,9 @@ public sealed class SkillFolderPublisher(RegistryClient client)
                 LayoutDirectory = layoutDirectory,
                 ProjectFile = Path.Combine(folder, Format.SkillMarkdown.FileName),
                 SourceDateEpoch = request.SourceDateEpoch,
+                // What SourceLink gives dotnet pack of the same folder; RepositoryUrl only when a
+                // project opts in (PublishRepositoryUrl), which a folder cannot.
+                SourceRevisionId = GitRevision.HeadCommit(folder),
             }, cancellationToken).ConfigureAwait(false);
             if (outcome.Result is not { } packed)
             {

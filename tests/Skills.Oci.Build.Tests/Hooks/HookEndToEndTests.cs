@@ -24,7 +24,7 @@ public sealed class HookEndToEndTests(RegistryFixture fixture)
         using var publisher = new RegistrySkillPublisher(fixture.Registry, "hook-e2e");
         await publisher.PublishAsync("pdf", "1.0.0", ("scripts/run.sh", "echo hi\n"));
         using var repo = await ConsumerWorkspace.CreateAsync(gitRepository: false);
-        await GitAsync(repo.Root, "init", "-q", "-b", "main");
+        await Git.RunAsync(repo.Root, "init", "-q", "-b", "main");
         File.AppendAllLines(repo.File(".git/info/exclude"), HarnessFolders);
         repo.WriteProject("App.csproj", (publisher.Repo("pdf"), "1.0.0"));
         var restore = await repo.Cli().RunAsync("restore");
@@ -42,14 +42,14 @@ public sealed class HookEndToEndTests(RegistryFixture fixture)
         var tools = JsonNode.Parse(File.ReadAllText(repo.File(ToolManifest.DefaultPath)))!["tools"]!;
         Assert.Equal(tool.Feed.Version, (string?)tools["skills.oci.tool"]!["version"]);
         // What register wrote must be committed: the managed .gitignore block (or anything else) must not hide it.
-        var ignored = await GitAsync(repo.Root, "check-ignore", ".claude/settings.json", ".codex/hooks.json", ".codex/config.toml", HookScripts.ShellPath, HookScripts.PowerShellPath, ToolManifest.DefaultPath);
+        var ignored = await Git.RunAsync(repo.Root, "check-ignore", ".claude/settings.json", ".codex/hooks.json", ".codex/config.toml", HookScripts.ShellPath, HookScripts.PowerShellPath, ToolManifest.DefaultPath);
         Assert.True(ignored.ExitCode == 1 && ignored.Output.Length == 0, ignored.ToString());
-        await GitAsync(repo.Root, "add", "-A");
-        await GitAsync(repo.Root, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "skills");
+        await Git.RunAsync(repo.Root, "add", "-A");
+        await Git.RunAsync(repo.Root, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "skills");
 
         using var clones = new TempFolder("hook-clone");
         var clone = clones.Combine("clone");
-        await GitAsync(clones.Path, "clone", "-q", repo.Root, clone);
+        await Git.RunAsync(clones.Path, "clone", "-q", repo.Root, clone);
         Assert.False(Directory.Exists(Path.Combine(clone, ".agents/skills")));
         Assert.True(File.Exists(Path.Combine(clone, "skills.lock.json")));
         var claudeCommand = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(clone, ".claude/settings.json")))!["hooks"]!["SessionStart"]![0]!["hooks"]![0]!["command"]!;
@@ -156,16 +156,5 @@ public sealed class HookEndToEndTests(RegistryFixture fixture)
             Timeout = TimeSpan.FromMinutes(4),
         };
         return cli.RunAsync("-c", command);
-    }
-
-    private static async Task<ProcessResult> GitAsync(string folder, params string[] arguments)
-    {
-        var result = await ProcessRunner.RunAsync("git", arguments, folder);
-        if (arguments[0] != "check-ignore" && !result.Succeeded)
-        {
-            throw new InvalidOperationException(result.ToString());
-        }
-
-        return result;
     }
 }

@@ -65,6 +65,27 @@ public sealed class PushCommandTests(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task In_a_git_repository_push_records_the_commit_dotnet_pack_records_and_the_bytes_stay_equal()
+    {
+        using var workspace = await TestProjectWorkspace.CreateAsync();
+        var packed = ImageReference.Parse($"{fixture.Registry.HostPort}/tool-push/git-pack");
+        var pushed = ImageReference.Parse($"{fixture.Registry.HostPort}/tool-push/git-tool");
+        Skill("git-skill").WriteProject(workspace.Root.Combine("project/git-skill"), $"<SkillRepository>{packed.RepositoryName}</SkillRepository>");
+        Skill("git-skill").WriteFolder(workspace.Root.Combine("folder/git-skill"));
+        var commit = await Git.CommitAllAsync(workspace.Path);
+        var environment = new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = Epoch };
+
+        var pack = await workspace.CreateCli("project/git-skill", environment).RunAsync("pack", "/t:PushSkill");
+        var push = await (await SkillsOciTool.GetAsync()).CreateCli(workspace, "folder", environment).RunAsync("push", $"{pushed.RepositoryName}:1.0.0", "--path", "git-skill");
+
+        Assert.True(pack.Succeeded, pack.ToString());
+        Assert.True(push.Succeeded, push.ToString());
+        var manifest = await Skopeo.InspectRawAsync(fixture.Registry.HostPort, "tool-push/git-tool:1.0.0");
+        Assert.Equal(commit, OciManifest.Parse(manifest).GetAnnotation(AnnotationKeys.Revision));
+        Assert.Equal(await Skopeo.InspectRawAsync(fixture.Registry.HostPort, "tool-push/git-pack:1.0.0"), manifest);
+    }
+
+    [Fact]
     public async Task A_signing_key_signs_what_was_pushed_with_its_password_only_in_the_environment()
     {
         const string password = "tool-signing-password";
