@@ -23,11 +23,18 @@ internal sealed class ListCommand() : ToolCommand(
         Description = "Look up the newest matching and newest available tag of each skill, and list only the skills that are behind.",
     };
 
-    protected override void Define(Command command) => command.Options.Add(_outdated);
+    private readonly RootOptions _root = new();
+
+    protected override void Define(Command command)
+    {
+        command.Options.Add(_outdated);
+        _root.AddTo(command);
+    }
 
     protected override async Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken)
     {
-        var lockPath = Path.Combine(SkillsRootLocator.Locate(Directory.GetCurrentDirectory()), LockFile.FileName);
+        var (root, customLock) = _root.Resolve(parse, Directory.GetCurrentDirectory());
+        var lockPath = customLock ?? Path.Combine(root, LockFile.FileName);
         var skills = await SkillListing.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false);
         var outdated = parse.GetValue(_outdated);
         if (outdated && skills.Count > 0)

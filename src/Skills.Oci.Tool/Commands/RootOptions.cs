@@ -4,7 +4,7 @@ using Skills.Oci.Build.Restore;
 namespace Skills.Oci.Tool.Commands;
 
 /// <summary>
-/// <c>--root</c> and <c>--lock</c> of the commands that work on one skills root (sync, clean): the root is
+/// <c>--root</c> and <c>--lock</c> of the commands that work on one skills root (sync, clean, list): the root is
 /// found from the working folder as restore finds it (<see cref="SkillsRootLocator"/>) unless given.
 /// </summary>
 internal sealed class RootOptions

@@ -53,6 +53,18 @@ public sealed class ListCommandTests(RegistryFixture fixture)
             Assert.Equal(JsonValueKind.Null, exact.GetProperty("outdated").ValueKind);
         }
 
+        // A project's own SkillsLockFile: --lock lists that lock.
+        var custom = repo.File("locks/custom.lock.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(custom)!);
+        File.Copy(repo.LockPath, custom);
+        var listedCustom = await cli.RunAsync("list", "--lock", custom, "--format", "json");
+        Assert.True(listedCustom.Succeeded, listedCustom.ToString());
+        using (var document = JsonDocument.Parse(listedCustom.Output))
+        {
+            Assert.Equal(custom, document.RootElement.GetProperty("lockFile").GetString());
+            Assert.Equal(4, document.RootElement.GetProperty("skills").GetArrayLength());
+        }
+
         // Nothing newer yet: --outdated lists nothing.
         var none = await cli.RunAsync("list", "--outdated", "--format", "json");
         Assert.True(none.Succeeded, none.ToString());
