@@ -37,15 +37,25 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
         }
         else
         {
-            descriptor = knownDescriptor ?? await source.ResolveAsync(repository.WithDigest(digest), cancellationToken).ConfigureAwait(false);
+            byte[]? fetched = knownManifest is { Length: > 0 } && knownDescriptor is not null ? knownManifest : null;
+            if (knownDescriptor is not null)
+            {
+                descriptor = knownDescriptor;
+            }
+            else
+            {
+                // A locked digest: one GET gives descriptor and body (a HEAD first would only add a round trip).
+                (descriptor, fetched) = await source.FetchTaggedManifestAsync(repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
+            }
+
             if (descriptor.Digest != digest)
             {
                 throw new RegistryException(RegistryErrorKind.DigestMismatch, $"Digest mismatch for '{display}': asked for {digest}, the source answered {descriptor.Digest}.");
             }
 
             SkillArtifactReader.CheckManifestDescriptor(descriptor, display, limits);
-            var stream = knownManifest is { Length: > 0 } && knownDescriptor is not null
-                ? new MemoryStream(knownManifest, writable: false)
+            var stream = fetched is { Length: > 0 }
+                ? new MemoryStream(fetched, writable: false)
                 : await source.FetchManifestAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
             manifestBytes = await ReadVerifiedAsync(stream, descriptor, display, cancellationToken).ConfigureAwait(false);
         }

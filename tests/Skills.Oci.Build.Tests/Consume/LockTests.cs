@@ -8,6 +8,33 @@ namespace Skills.Oci.Build.Tests.Consume;
 public sealed class LockTests(RegistryFixture fixture)
 {
     [Fact]
+    public async Task A_fresh_clone_with_an_empty_cache_fetches_each_locked_manifest_with_one_GET_and_looks_up_no_tag()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "consume-locked-cold");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        await publisher.PublishAsync("lint", "1.0.0");
+        using var first = await ConsumerWorkspace.CreateAsync();
+        first.WriteProject("App.csproj", (publisher.Repo("pdf"), "1.0.0"), (publisher.Repo("lint"), "1.0.0"));
+        var resolved = await first.Cli().RunAsync("restore");
+        Assert.True(resolved.Succeeded, resolved.ToString());
+
+        // The committed lock in a clone with its own, empty cache.
+        using var clone = await ConsumerWorkspace.CreateAsync();
+        clone.WriteProject("App.csproj", (publisher.Repo("pdf"), "1.0.0"), (publisher.Repo("lint"), "1.0.0"));
+        File.WriteAllText(clone.LockPath, first.ReadLock());
+        fixture.Registry.ClearRequests();
+
+        var restore = await clone.Cli().RunAsync("restore");
+
+        Assert.True(restore.Succeeded, restore.ToString());
+        Assert.True(File.Exists(clone.SkillFile("pdf")));
+        var requests = await publisher.RequestsAsync();
+        Assert.DoesNotContain(requests, r => r.Method == "HEAD");
+        Assert.DoesNotContain(requests, r => r.Path.EndsWith("/tags/list", StringComparison.Ordinal));
+        Assert.Equal(2, requests.Count(r => r.Method == "GET" && r.Path.Contains("/manifests/sha256:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Ranges_and_floating_versions_resolve_then_stay_locked_through_tag_pushes_until_UpdateSkills_moves_the_named_ones()
     {
         using var publisher = new RegistrySkillPublisher(fixture.Registry, "consume-versions");
