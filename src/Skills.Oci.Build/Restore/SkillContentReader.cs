@@ -25,6 +25,47 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     /// <param name="knownManifest">The manifest bytes already fetched with <paramref name="knownDescriptor"/> (verified here again).</param>
     public async Task<SkillArtifact?> ReadArtifactAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
     {
+        var manifest = await ReadManifestAsync(repository, digest, knownDescriptor, display, cancellationToken, knownManifest).ConfigureAwait(false);
+        return manifest is null ? null : await ReadConfigAsync(repository, manifest.Value, display, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// For a skill no trust policy covers: the manifest, then its config and its layer at the same time
+    /// (one round trip less; the layer is a verified blob by digest, so fetching it before the config's
+    /// checks puts nothing unverified in the cache). The flag is <see cref="EnsureLayerAsync"/>'s.
+    /// </summary>
+    public async Task<(SkillArtifact? Artifact, bool? LayerDownloaded)> ReadArtifactAndLayerAsync(ImageReference repository, Digest digest, string display, CancellationToken cancellationToken)
+    {
+        if (await ReadManifestAsync(repository, digest, null, display, cancellationToken).ConfigureAwait(false) is not { } manifest)
+        {
+            return (null, null);
+        }
+
+        var layer = EnsureLayerAsync(repository, manifest.Skill.Layer, cancellationToken);
+        SkillArtifact? artifact;
+        try
+        {
+            artifact = await ReadConfigAsync(repository, manifest, display, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Never leave the download running behind a failure; its own error is secondary.
+            try
+            {
+                await layer.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            throw;
+        }
+
+        return (artifact, await layer.ConfigureAwait(false));
+    }
+
+    private async Task<(Descriptor Descriptor, byte[] Bytes, SkillManifest Skill)?> ReadManifestAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
+    {
         Descriptor descriptor;
         byte[] manifestBytes;
         if (await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false) is { } cached)
@@ -60,7 +101,12 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             manifestBytes = await ReadVerifiedAsync(stream, descriptor, display, cancellationToken).ConfigureAwait(false);
         }
 
-        var skill = SkillArtifactReader.ReadManifest(manifestBytes, display, limits);
+        return (descriptor, manifestBytes, SkillArtifactReader.ReadManifest(manifestBytes, display, limits));
+    }
+
+    private async Task<SkillArtifact?> ReadConfigAsync(ImageReference repository, (Descriptor Descriptor, byte[] Bytes, SkillManifest Skill) manifest, string display, CancellationToken cancellationToken)
+    {
+        var (descriptor, manifestBytes, skill) = manifest;
         var configBytes = SkillArtifactReader.ReadInlineConfig(skill, display)
                           ?? await cache.TryReadBlobAsync(skill.Config, limits.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
         if (configBytes is null)
@@ -82,9 +128,12 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     /// Makes sure the layer is in the cache (streamed from the source through a verifying stream when
     /// not). Returns true when it was downloaded, false when cached, null when offline and absent.
     /// </summary>
-    public async Task<bool?> EnsureLayerAsync(SkillArtifact artifact, CancellationToken cancellationToken)
+    public Task<bool?> EnsureLayerAsync(SkillArtifact artifact, CancellationToken cancellationToken) =>
+        EnsureLayerAsync(artifact.Repository, artifact.Skill.Layer, cancellationToken);
+
+    private async Task<bool?> EnsureLayerAsync(ImageReference repository, Descriptor layer, CancellationToken cancellationToken)
     {
-        if (cache.HasBlob(artifact.Skill.Layer))
+        if (cache.HasBlob(layer))
         {
             return false;
         }
@@ -94,8 +143,8 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             return null;
         }
 
-        await using var stream = await source.FetchBlobAsync(artifact.Repository, artifact.Skill.Layer, cancellationToken).ConfigureAwait(false);
-        await cache.StoreAsync(artifact.Skill.Layer, stream, cancellationToken).ConfigureAwait(false);
+        await using var stream = await source.FetchBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
+        await cache.StoreAsync(layer, stream, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

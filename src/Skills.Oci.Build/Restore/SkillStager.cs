@@ -162,7 +162,18 @@ internal sealed class SkillStager(
     /// <summary>One install, staged but not committed: thread-safe, it touches only its own staging folder.</summary>
     private async Task<StagedSkill> PrepareAsync(LockEntry entry, SkillArtifact? fresh, CancellationToken cancellationToken)
     {
-        var artifact = fresh ?? await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        // With no policy to check first, a locked skill's config and layer come at the same time.
+        bool? prefetched = null;
+        var artifact = fresh;
+        if (artifact is null && gate.IsInactive)
+        {
+            (artifact, prefetched) = await reader.ReadArtifactAndLayerAsync(entry.Source.RepositoryReference, entry.Source.Digest, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            artifact ??= await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+        }
+
         if (artifact is null)
         {
             return StagedSkill.Skipped(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
@@ -185,7 +196,7 @@ internal sealed class SkillStager(
             }
         }
 
-        var downloaded = await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
+        var downloaded = prefetched ?? await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
         if (downloaded is null)
         {
             return StagedSkill.Skipped(Unavailable($"The content of the skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
