@@ -10,7 +10,7 @@ namespace Skills.Oci.Build.Hosting;
 public static class ProjectLocator
 {
     /// <summary>The project file, or null when <paramref name="explicitProject"/> is absent and the folder holds none.</summary>
-    /// <exception cref="SkillsOciException">SKOCI6021: <c>--project</c> names nothing usable, or a folder holds several projects.</exception>
+    /// <exception cref="SkillsOciException">SKOCI6040: <c>--project</c> is neither a project file nor a folder; SKOCI6021: a folder holds several projects, or none where one is required.</exception>
     public static string? Find(string currentDirectory, string? explicitProject)
     {
         if (string.IsNullOrWhiteSpace(explicitProject))
@@ -19,7 +19,7 @@ public static class ProjectLocator
         }
 
         var path = Path.GetFullPath(explicitProject, currentDirectory);
-        if (File.Exists(path))
+        if (File.Exists(path) && RepositoryProjects.IsProjectFile(path))
         {
             return path;
         }
@@ -32,9 +32,9 @@ public static class ProjectLocator
         throw new SkillsOciException(ErrorCodes.ProjectArgumentInvalid, $"--project names '{path}', which is neither a project file nor a folder. Pass a project file or the folder that holds it.");
     }
 
-    /// <summary>The project files of a folder, as MSBuild and dotnet recognise them (<c>*.*proj</c>).</summary>
+    /// <summary>The project files of a folder (<see cref="RepositoryProjects.IsProjectFile"/>).</summary>
     public static IReadOnlyList<string> ProjectFiles(string folder) =>
-        Directory.EnumerateFiles(folder, "*.*proj").Where(f => f.EndsWith("proj", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        Directory.EnumerateFiles(folder, "*.*proj").Where(RepositoryProjects.IsProjectFile).Order(StringComparer.Ordinal).ToList();
 
     private static string? Single(string folder, bool required)
     {

@@ -23,9 +23,7 @@ public sealed partial record RepositoryProjects(string Root, IReadOnlyList<strin
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules" };
 
     /// <summary>The reference tools' manifest beside the lock (skills.json at the root), when the repository has one.</summary>
-    public string? ManifestPath => File.Exists(Path.Combine(Root, ManifestFileName)) ? Path.Combine(Root, ManifestFileName) : null;
-
-    public const string ManifestFileName = "skills.json";
+    public string? ManifestPath => File.Exists(Path.Combine(Root, SkillsManifest.FileName)) ? Path.Combine(Root, SkillsManifest.FileName) : null;
 
     /// <summary>
     /// Finds the projects from <paramref name="currentDirectory"/>. <paramref name="project"/> (relative to it)
@@ -58,7 +56,8 @@ public sealed partial record RepositoryProjects(string Root, IReadOnlyList<strin
         return new RepositoryProjects(SkillsRootLocator.Locate(Path.GetDirectoryName(path)!), projects);
     }
 
-    private static bool IsProjectFile(string path) => ProjectExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+    /// <summary>The one rule for what a project file is, for install (every project) and for add/remove (the one project).</summary>
+    public static bool IsProjectFile(string path) => ProjectExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every project file under <paramref name="folder"/>, sorted, without entering skipped, hidden or linked folders.</summary>
     private static List<string> Under(string folder)
