@@ -64,5 +64,9 @@ public abstract class ToolCommand
 
             return ExitCodes.Failure;
         }
+        finally
+        {
+            output.EndProgress();
+        }
     }
 }

@@ -12,6 +12,9 @@ public sealed class ToolOutput(ToolConsole console, Verbosity verbosity, OutputF
 {
     private readonly object _gate = new();
 
+    /// <summary>A progress line is drawn on the terminal and must be cleared before anything else is written.</summary>
+    private bool _progressShown;
+
     public Verbosity Verbosity { get; } = verbosity;
 
     public OutputFormat Format { get; } = format;
@@ -30,6 +33,7 @@ public sealed class ToolOutput(ToolConsole console, Verbosity verbosity, OutputF
             HasErrors |= isError;
             if (isError || Verbosity >= Verbosity.Minimal)
             {
+                ClearProgress();
                 Console.Error.WriteLine(diagnostic.ToString());
             }
         }
@@ -57,8 +61,62 @@ public sealed class ToolOutput(ToolConsole console, Verbosity verbosity, OutputF
     {
         lock (_gate)
         {
+            ClearProgress();
             Console.Out.WriteLine(line);
         }
+    }
+
+    /// <summary>
+    /// What a long step is doing now (normal verbosity and up, never in JSON mode's standard output): on a
+    /// terminal one line on standard error, redrawn in place and cleared before anything else is written;
+    /// redirected, a plain line like any other.
+    /// </summary>
+    public void Progress(string text)
+    {
+        if (Verbosity < Verbosity.Normal)
+        {
+            return;
+        }
+
+        if (!Console.IsTerminal)
+        {
+            Info(text);
+            return;
+        }
+
+        lock (_gate)
+        {
+            // Carriage return and "erase to end of line": the next update, or the next real line, replaces it.
+            Console.Error.Write("\r\u001b[K" + text);
+            Console.Error.Flush();
+            _progressShown = true;
+        }
+    }
+
+    /// <summary>Progress reported synchronously, in order (<see cref="System.Progress{T}"/> would post it to the thread pool).</summary>
+    public IProgress<string> ProgressReporter => new SynchronousProgress(this);
+
+    /// <summary>Removes a drawn progress line: the command's last output must not end on it.</summary>
+    public void EndProgress()
+    {
+        lock (_gate)
+        {
+            ClearProgress();
+        }
+    }
+
+    private void ClearProgress()
+    {
+        if (_progressShown)
+        {
+            Console.Error.Write("\r\u001b[K");
+            _progressShown = false;
+        }
+    }
+
+    private sealed class SynchronousProgress(ToolOutput output) : IProgress<string>
+    {
+        public void Report(string value) => output.Progress(value);
     }
 
     /// <summary>The command's answer as one JSON document on standard output (<c>--format json</c>).</summary>
@@ -66,6 +124,7 @@ public sealed class ToolOutput(ToolConsole console, Verbosity verbosity, OutputF
     {
         lock (_gate)
         {
+            ClearProgress();
             Console.Out.WriteLine(JsonSerializer.Serialize(value, options ?? JsonOutput));
         }
     }
@@ -87,6 +146,7 @@ public sealed class ToolOutput(ToolConsole console, Verbosity verbosity, OutputF
 
         lock (_gate)
         {
+            ClearProgress();
             (Format == OutputFormat.Json ? Console.Error : Console.Out).WriteLine(line);
         }
     }

@@ -38,7 +38,7 @@ public sealed class PushCommand() : ToolCommand("push", "Validate, pack and push
             SigningKeyPath = parse.GetValue(_signKey),
             SignatureFormats = parse.GetValue(_signatureFormats),
             SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
-        }, new Progress<string>(output.Detail), cancellationToken).ConfigureAwait(false);
+        }, output.ProgressReporter, cancellationToken).ConfigureAwait(false);
         output.Diagnostics(outcome.Diagnostics);
         if (outcome.Published is not { } published)
         {
