@@ -12,28 +12,31 @@ public sealed record ProjectSkillEditOutcome(ProjectEdit Edit, int Removed, int 
     public bool Reverted => RestoreExitCode != 0;
 }
 
+/// <summary>How the project's own restore runs: MSBuild's verbosity, where its lines go, the tool's fallback targets (<see cref="MSBuildRunRequest.FallbackTargetsFile"/>).</summary>
+public sealed record ProjectRestoreSettings(string Verbosity, Action<string> OnLine, string? FallbackTargetsFile = null);
+
 /// <summary>
 /// Adds or removes a project's <c>SkillReference</c> (<see cref="ProjectFileEditor"/>), then restores its
-/// skills with the project's own targets, <c>dotnet msbuild -t:RestoreSkills</c>: exactly what
+/// skills with the project's own targets (its RestoreSkills target, run by <see cref="MSBuildRunner"/>): exactly what
 /// <c>dotnet restore</c> does for skills (lock, trust policies, links, pruning). A failed restore puts the
 /// project file back byte for byte, so a failure changes nothing.
 /// </summary>
 public static class ProjectSkillReferences
 {
-    public static async Task<ProjectSkillEditOutcome> AddAsync(string projectPath, ImageReference reference, string version, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    public static async Task<ProjectSkillEditOutcome> AddAsync(string projectPath, ImageReference reference, string version, ProjectRestoreSettings restore, CancellationToken cancellationToken)
     {
         var repository = ImageReference.Create(reference.Registry, reference.Repository);
         var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
         var original = editor.ToBytes();
         var edit = editor.AddOrUpdate(repository.RepositoryName, version, include => SameRepository(include, repository));
-        return await WriteAndRestoreAsync(projectPath, original, editor, edit, 0, msbuildVerbosity, relay, cancellationToken).ConfigureAwait(false);
+        return await WriteAndRestoreAsync(projectPath, original, editor, edit, 0, restore, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Removes the items for the skill <paramref name="name"/>: its locked name, its repository, its
     /// repository's last segment, or an Include as written. None is SKOCI6023, and nothing changes.
     /// </summary>
-    public static async Task<ProjectSkillEditOutcome> RemoveAsync(string projectPath, string name, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    public static async Task<ProjectSkillEditOutcome> RemoveAsync(string projectPath, string name, ProjectRestoreSettings restore, CancellationToken cancellationToken)
     {
         var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
         var original = editor.ToBytes();
@@ -55,20 +58,27 @@ public static class ProjectSkillReferences
                 projectPath);
         }
 
-        return await WriteAndRestoreAsync(projectPath, original, editor, ProjectEdit.Updated, removed, msbuildVerbosity, relay, cancellationToken).ConfigureAwait(false);
+        return await WriteAndRestoreAsync(projectPath, original, editor, ProjectEdit.Updated, removed, restore, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<ProjectSkillEditOutcome> WriteAndRestoreAsync(string projectPath, byte[] original, ProjectFileEditor editor, ProjectEdit edit, int removed, string msbuildVerbosity, Action<string, bool> relay, CancellationToken cancellationToken)
+    private static async Task<ProjectSkillEditOutcome> WriteAndRestoreAsync(string projectPath, byte[] original, ProjectFileEditor editor, ProjectEdit edit, int removed, ProjectRestoreSettings restore, CancellationToken cancellationToken)
     {
         if (edit != ProjectEdit.Unchanged)
         {
             await AtomicFile.WriteAllBytesAsync(projectPath, editor.ToBytes(), cancellationToken).ConfigureAwait(false);
         }
 
-        var exitCode = await DotnetHost.RunAsync(
-            ["msbuild", projectPath, "-t:RestoreSkills", "-nologo", "-v:" + msbuildVerbosity],
-            Path.GetDirectoryName(projectPath)!,
-            relay,
+        // The same run as install's, for one project (a never-restored package reference included).
+        var exitCode = await new MSBuildRunner().RunAsync(
+            new MSBuildRunRequest
+            {
+                Projects = [projectPath],
+                Target = "RestoreSkills",
+                Verbosity = restore.Verbosity,
+                WorkingDirectory = Path.GetDirectoryName(projectPath)!,
+                FallbackTargetsFile = restore.FallbackTargetsFile,
+            },
+            restore.OnLine,
             cancellationToken).ConfigureAwait(false);
         if (exitCode != 0 && edit != ProjectEdit.Unchanged)
         {

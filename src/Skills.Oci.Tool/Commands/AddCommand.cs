@@ -42,7 +42,7 @@ public sealed class AddCommand() : ToolCommand("add", "Add a skill: a SkillRefer
 
         if (project is not null)
         {
-            var outcome = await ProjectSkillReferences.AddAsync(project, reference, version, SkillEditOutput.MSBuildVerbosity(output.Verbosity), SkillEditOutput.Relay(output), cancellationToken).ConfigureAwait(false);
+            var outcome = await ProjectSkillReferences.AddAsync(project, reference, version, MSBuildOutput.ProjectRestore(output), cancellationToken).ConfigureAwait(false);
             if (outcome.Reverted)
             {
                 output.Info($"Restoring the skills of {Path.GetFileName(project)} failed; the project file was left as it was.");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using Skills.Oci.Build.Hosting;
 using Skills.Oci.Tool.Cli;
 
@@ -11,7 +10,7 @@ namespace Skills.Oci.Tool.Commands;
 /// as <c>dotnet restore</c> restores it. MSBuild's lines are relayed: diagnostics (file and line kept)
 /// on standard error, the rest on standard output.
 /// </summary>
-internal abstract partial class ConsumeTargetCommand(string name, string description, string target) : ToolCommand(name, description)
+internal abstract class ConsumeTargetCommand(string name, string description, string target) : ToolCommand(name, description)
 {
     private readonly Option<string?> _project = new("--project")
     {
@@ -48,45 +47,14 @@ internal abstract partial class ConsumeTargetCommand(string name, string descrip
             Projects = projects.Projects,
             Target = target,
             Properties = Properties(parse),
-            Verbosity = MSBuildVerbosity(output.Verbosity),
+            Verbosity = MSBuildOutput.Verbosity(output.Verbosity),
             WorkingDirectory = Directory.GetCurrentDirectory(),
-            FallbackTargetsFile = FallbackTargetsFile,
+            FallbackTargetsFile = MSBuildOutput.FallbackTargetsFile,
         };
-        var exitCode = await new MSBuildRunner().RunAsync(request, line => Relay(output, line), cancellationToken).ConfigureAwait(false);
+        var exitCode = await new MSBuildRunner().RunAsync(request, line => MSBuildOutput.Relay(output, line), cancellationToken).ConfigureAwait(false);
         output.Info(exitCode == 0
             ? $"{target} ran over {projects.Projects.Count} project file(s) under {projects.Root}."
             : $"{target} failed (MSBuild exit code {exitCode}).");
         return exitCode == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
-
-    /// <summary>The targets the tool ships for never-restored Skills.Oci.Build package references; absent in a bare build of the tool.</summary>
-    private static string? FallbackTargetsFile =>
-        Path.Combine(AppContext.BaseDirectory, "MSBuild", "Skills.Oci.Tool.targets") is var path && File.Exists(path) ? path : null;
-
-    /// <summary>
-    /// MSBuild's normal verbosity lists every target it runs, which is build noise, not skill progress: our
-    /// normal is MSBuild's minimal (changes, warnings, errors) plus the one-line summary printed here.
-    /// </summary>
-    internal static string MSBuildVerbosity(Verbosity verbosity) => verbosity switch
-    {
-        Verbosity.Quiet => "quiet",
-        Verbosity.Minimal or Verbosity.Normal => "minimal",
-        _ => "detailed",
-    };
-
-    private static void Relay(ToolOutput output, string line)
-    {
-        if (DiagnosticLine().IsMatch(line))
-        {
-            output.Console.Error.WriteLine(line);
-        }
-        else if (line.Length > 0)
-        {
-            output.Change(line);
-        }
-    }
-
-    /// <summary>MSBuild's canonical diagnostic: <c>origin(line,col): error CODE: text</c>, also with no code.</summary>
-    [GeneratedRegex(@":\s*(error|warning)(\s+[A-Za-z]+\d+)?\s*:")]
-    private static partial Regex DiagnosticLine();
 }

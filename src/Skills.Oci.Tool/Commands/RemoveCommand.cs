@@ -28,7 +28,7 @@ public sealed class RemoveCommand() : ToolCommand("remove", "Remove a skill: its
 
         if (project is not null)
         {
-            var outcome = await ProjectSkillReferences.RemoveAsync(project, name, SkillEditOutput.MSBuildVerbosity(output.Verbosity), SkillEditOutput.Relay(output), cancellationToken).ConfigureAwait(false);
+            var outcome = await ProjectSkillReferences.RemoveAsync(project, name, MSBuildOutput.ProjectRestore(output), cancellationToken).ConfigureAwait(false);
             if (outcome.Reverted)
             {
                 output.Info($"Restoring the skills of {Path.GetFileName(project)} failed; the project file was left as it was.");

@@ -31,27 +31,6 @@ internal static class SkillEditOutput
         return true;
     }
 
-    /// <summary>The child MSBuild's verbosity: ours, but at most minimal at normal (its normal lists every target).</summary>
-    public static string MSBuildVerbosity(Verbosity verbosity) => verbosity switch
-    {
-        Verbosity.Quiet => "q",
-        Verbosity.Detailed => "n",
-        _ => "m",
-    };
-
-    /// <summary>Relays the child's lines: standard error stays standard error; its output is progress (standard error under --format json).</summary>
-    public static Action<string, bool> Relay(ToolOutput output) => (line, error) =>
-    {
-        if (error || output.Format == OutputFormat.Json)
-        {
-            output.Console.Error.WriteLine(line);
-        }
-        else
-        {
-            output.Console.Out.WriteLine(line);
-        }
-    };
-
     /// <summary>The skills root restore uses for a folder without a project, and its skills.json.</summary>
     public static string ManifestPath() => Path.Combine(SkillsRootLocator.Locate(Environment.CurrentDirectory), SkillsManifest.FileName);
 
