@@ -35,3 +35,16 @@ public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource, I
         // Limits were applied to the descriptor by restore; the client still verifies as bytes stream.
         client.FetchBlobAsync(repository, blob, long.MaxValue, cancellationToken);
 }
+
+/// <summary>
+/// The registry source a restore or sync asks for only past its no-op check (so an up-to-date run never
+/// creates a registry client), disposed with it. Pass <see cref="Get"/> to the engine.
+/// </summary>
+public sealed class LazyRegistrySource(RegistryClientOptions options) : IDisposable
+{
+    private RegistryClient? _client;
+
+    public ISkillSource Get() => new RegistrySkillSource(_client ??= new RegistryClient(options));
+
+    public void Dispose() => _client?.Dispose();
+}

@@ -90,16 +90,8 @@ public static class SkillsManifestRestore
     /// <summary>The engine over the registry; the client is created only past the no-op check.</summary>
     private static async Task<SkillRestoreResult> RestoreAsync(SkillsManifest manifest, SkillRestoreOptions options, CancellationToken cancellationToken)
     {
-        RegistryClient? client = null;
-        try
-        {
-            return await new SkillRestoreEngine(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits })))
-                .RestoreAsync(manifest.ToRestoreRequest(), options, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            client?.Dispose();
-        }
+        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits });
+        return await new SkillRestoreEngine(source.Get).RestoreAsync(manifest.ToRestoreRequest(), options, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<LockFile> ReadLockAsync(SkillsManifest manifest, CancellationToken cancellationToken) =>

@@ -129,16 +129,10 @@ public sealed class RestoreSkills : SkillsOciTask
             request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
 
         // The engine runs the no-op check first and asks for the registry client only past it.
-        RegistryClient? client = null;
         SkillRestoreResult result;
-        try
+        using (var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }))
         {
-            result = await new SkillRestoreEngine(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions { Limits = options.Limits })))
-                .RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            client?.Dispose();
+            result = await new SkillRestoreEngine(source.Get).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
 
         if (!result.WasUpToDate)

@@ -50,16 +50,11 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         }
 
         var (root, lockPath) = _root.Resolve(parse, workingDirectory);
-        RegistryClient? client = null;
         LockSyncResult result;
-        try
+        using (var source = new LazyRegistrySource(new RegistryClientOptions()))
         {
-            result = await new LockSync(() => new RegistrySkillSource(client = new RegistryClient(new RegistryClientOptions())))
+            result = await new LockSync(source.Get)
                 .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory) }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            client?.Dispose();
         }
 
         human.Diagnostics(result.Diagnostics);
