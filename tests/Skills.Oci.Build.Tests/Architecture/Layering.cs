@@ -24,14 +24,16 @@ public sealed class Layering
         // The Sigstore library knows nothing of skills, registries or codes; it shares the digest type only.
         ["Sigstore"] = ["Oci.Digest"],
         ["Format"] = ["Oci", "IO", "Diagnostics", "FileSystem"],
-        ["Trust"] = ["Sigstore", "Registry", .. Lower],
-        ["Packaging"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
-        ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", .. Lower],
+        // NuGet's own files: project.assets.json, the global packages folder, nupkg contents and signatures.
+        ["NuGet"] = ["Format", .. Lower],
+        ["Trust"] = ["Sigstore", "Registry", "NuGet", .. Lower],
+        ["Packaging"] = ["Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
+        ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
         // Agents' session-start hooks: their settings files, the scripts they run, the tool manifest.
         ["Hooks"] = ["Restore", .. Lower],
         // What both hosts share (the MSBuild tasks and the skills-oci command line).
-        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hooks"],
-        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "Trust", "Packaging", "Restore", "Hooks", "Hosting"],
+        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks"],
+        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks", "Hosting"],
     });
 
     private readonly IReadOnlyDictionary<string, string[]> _allowed;
