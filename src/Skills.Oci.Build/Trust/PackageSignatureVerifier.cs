@@ -62,7 +62,8 @@ public sealed class PackageSignatureVerifier
         var key = CacheKey(package, policy, stamp);
         if (_verified.TryGetValue(key, out var remembered) || (remembered = await LoadAsync(package, key, cancellationToken).ConfigureAwait(false)) is not null)
         {
-            return _verified.GetOrAdd(key, remembered with { FromCache = true });
+            _verified.TryAdd(key, remembered);
+            return remembered with { FromCache = true };
         }
 
         var result = await RunNuGetAsync(package, policy, cancellationToken).ConfigureAwait(false);
