@@ -1,6 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.NuGet;
-using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Packages;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust;

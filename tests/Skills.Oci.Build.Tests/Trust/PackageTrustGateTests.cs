@@ -1,5 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
-using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Packages;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Tests.Trust;

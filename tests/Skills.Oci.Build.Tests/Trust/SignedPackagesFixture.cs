@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Skills.Oci.Build.Hosting;
 using Skills.Oci.Build.NuGet;
-using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Packages;
 
 namespace Skills.Oci.Build.Tests.Trust;
 

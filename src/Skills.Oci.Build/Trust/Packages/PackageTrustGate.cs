@@ -2,7 +2,7 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.NuGet;
 using Skills.Oci.Build.Trust.Policy;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.Packages;
 
 /// <summary>
 /// Applies the <c>nuget:</c> SkillTrustPolicy items to one package that brings skills: the most specific

@@ -8,7 +8,7 @@ using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.NuGet;
 using Skills.Oci.Build.Trust.Policy;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.Packages;
 
 /// <summary>
 /// Runs <c>dotnet</c> with arguments, relaying each output line (true for standard error); returns the exit

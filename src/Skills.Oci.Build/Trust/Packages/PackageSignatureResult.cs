@@ -1,6 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.Packages;
 
 /// <summary>
 /// What verifying one package against its <c>nuget:</c> policy gave. Verified: <see cref="VerifiedBy"/> is

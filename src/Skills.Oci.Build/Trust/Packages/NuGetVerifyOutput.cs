@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.Packages;
 
 /// <summary>A signature as NuGet reports it.</summary>
 public enum PackageSignatureKind
