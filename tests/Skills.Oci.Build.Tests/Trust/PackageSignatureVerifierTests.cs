@@ -76,7 +76,7 @@ public sealed class PackageSignatureVerifierTests(SignedPackagesFixture packages
         var result = await SignedPackagesFixture.NewVerifier().VerifyAsync(packages.SignedPackage, policy, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.PackageSignatureTypeMismatch, result.Failure!.Code);
-        Assert.Contains("with a author signature, but", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("with an author signature, but", result.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("requires a repository signature", result.Failure.Message, StringComparison.Ordinal);
     }
 

@@ -39,7 +39,7 @@ public sealed partial class NuGetVerifyOutput
     public bool HasAnyError(IEnumerable<string> codes) => codes.Any(HasError);
 
     /// <summary>The error messages, one per code, for a diagnostic ("NU3018: …; NU3027: …").</summary>
-    public string DescribeErrors() => string.Join("; ", Messages.Where(m => m.IsError).DistinctBy(m => m.Code).Select(m => $"{m.Code}: {m.Message}"));
+    public string DescribeErrors() => string.Join("; ", Messages.Where(m => m.IsError).DistinctBy(m => m.Code).Select(m => $"{m.Code}: {m.Message.TrimEnd('.')}"));
 
     public static NuGetVerifyOutput Parse(IEnumerable<string> lines)
     {

@@ -109,7 +109,7 @@ public sealed class PackageSignatureVerifier
         if (exitCode != 0 && output.HasError("NU3004"))
         {
             return Refused(package, ErrorCodes.PackageUnsigned,
-                $"The package '{package.Display}' is not signed, and {policy} requires a signature by {expected}; its skills were not installed. Use a signed version of the package, or narrow the policy's Include so it does not cover '{package.Id}'.");
+                $"The package '{package.Display}' is not signed, and {policy} requires {Article(policy.SignatureType)} signature by {expected}; its skills were not installed. Use a signed version of the package, or narrow the policy's Include so it does not cover '{package.Id}'.");
         }
 
         if (exitCode != 0 && output.HasAnyError(IntegrityCodes))
@@ -122,7 +122,7 @@ public sealed class PackageSignatureVerifier
         if (exitCode != 0 && accepted is null && listed.Count > 0 && listed[0] is var wrongType)
         {
             return Refused(package, ErrorCodes.PackageSignatureTypeMismatch,
-                $"The package '{package.Display}' is signed by the listed certificate {wrongType.Fingerprint} with a {Name(wrongType.Kind)} signature, but {policy} requires a {policy.SignatureType.ToString().ToLowerInvariant()} signature; its skills were not installed. Set SignatureType to '{Name(wrongType.Kind)}' or 'any' if that signature is the one you trust.",
+                $"The package '{package.Display}' is signed by the listed certificate {wrongType.Fingerprint} with {Article(wrongType.Kind)} signature, but {policy} requires {Article(policy.SignatureType)} signature; its skills were not installed. Set SignatureType to '{Name(wrongType.Kind)}' or 'any' if that signature is the one you trust.",
                 wrongType);
         }
 
@@ -162,6 +162,14 @@ public sealed class PackageSignatureVerifier
     };
 
     private static string Name(PackageSignatureKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>"an author", "a repository", "any": the signature type with its article, for messages.</summary>
+    private static string Article<T>(T type)
+        where T : struct, Enum
+    {
+        var name = type.ToString().ToLowerInvariant();
+        return name == "any" ? "any" : (name[0] == 'a' ? "an " : "a ") + name;
+    }
 
     private static ReportedSignature? First(NuGetVerifyOutput output) => output.Signatures.Count > 0 ? output.Signatures[0] : null;
 

@@ -77,7 +77,8 @@ public sealed class PackageTrustPolicy
     /// <summary>What a cached verification depends on besides the package: the signers and how they are accepted.</summary>
     public string CacheKey => $"{SignatureType}|{AllowUntrustedRoot}|{string.Join(",", CertificateFingerprints.Order(StringComparer.Ordinal))}";
 
-    public override string ToString() => $"SkillTrustPolicy '{Item.Include}' ({SignatureType.ToString().ToLowerInvariant()} signature by {string.Join(" or ", CertificateFingerprints)})";
+    /// <summary>How messages name the policy; they state the expected signers themselves.</summary>
+    public override string ToString() => $"SkillTrustPolicy '{Item.Include}'";
 
     /// <summary>Parses a <c>nuget:</c> item; <paramref name="invalid"/> makes the coded error for a reason.</summary>
     internal static PackageTrustPolicy Parse(SkillTrustPolicyItem item, int order, Func<string, Exception> invalid)
