@@ -40,8 +40,8 @@ public sealed class SkillTrustGate
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>True when no check can apply (no policy, signatures not required): restore skips the gate entirely.</summary>
-    public bool IsInactive => _policies.IsEmpty && !_requireSignatures;
+    /// <summary>True when no check can apply (no registry policy, signatures not required): restore skips the gate entirely.</summary>
+    public bool IsInactive => _policies.Policies.Count == 0 && !_requireSignatures;
 
     /// <summary>
     /// Checks <paramref name="digest"/> of <paramref name="repository"/>. Throws the coded error when a

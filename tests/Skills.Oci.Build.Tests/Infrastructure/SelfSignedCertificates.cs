@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
-/// <summary>Self-signed P-256 certificates for the registry's TLS endpoint and the token issuer's signing key.</summary>
+/// <summary>Self-signed certificates: P-256 for the registry's TLS endpoint and the token issuer's signing key, RSA for NuGet code signing.</summary>
 public static class SelfSignedCertificates
 {
     /// <summary>
@@ -35,6 +35,25 @@ public static class SelfSignedCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
+
+    /// <summary>
+    /// A code-signing certificate NuGet accepts for <c>dotnet nuget sign</c>: RSA 2048 (NuGet signs with RSA
+    /// only), the code-signing EKU, digital signature key usage, not a CA. Self-signed, so verifying needs
+    /// allowUntrustedRoot.
+    /// </summary>
+    public static X509Certificate2 CreateCodeSigningCertificate(string subject = "CN=Skills.Oci Test Signer")
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.3")], critical: false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>The SHA-256 fingerprint NuGet prints and trusts (<c>SHA256 hash:</c>), upper-case hex.</summary>
+    public static string Sha256Fingerprint(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
 
     /// <summary>Writes the certificate (and optionally its private key, PKCS#8) as PEM files.</summary>
     public static void WritePem(X509Certificate2 certificate, string certificatePath, string? keyPath = null)

@@ -55,34 +55,57 @@ public sealed class SkillTrustPolicy
 /// tie, the first declared). Metadata: <c>Key</c> (PEM public key file), or <c>Issuer</c> +
 /// <c>Identity</c> (exact keyless identity; <c>IssuerPattern</c>/<c>IdentityPattern</c> for anchored
 /// regular expressions), and optionally <c>Provenance</c> (SLSA predicate types, <c>;</c>-separated) with
-/// <c>SourceRepository</c>.
+/// <c>SourceRepository</c>. An Include starting with <c>nuget:</c> is a package policy instead
+/// (<see cref="PackageTrustPolicy"/>): it never matches a registry skill, and a registry policy never
+/// matches a package.
 /// </summary>
 public sealed class SkillTrustPolicySet
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
-    private SkillTrustPolicySet(IReadOnlyList<SkillTrustPolicy> policies)
+    private SkillTrustPolicySet(IReadOnlyList<SkillTrustPolicy> policies, IReadOnlyList<PackageTrustPolicy> packagePolicies)
     {
         Policies = policies;
+        PackagePolicies = packagePolicies;
     }
 
-    public static SkillTrustPolicySet Empty { get; } = new([]);
+    public static SkillTrustPolicySet Empty { get; } = new([], []);
 
+    /// <summary>The registry policies (over <c>registry/repository</c>).</summary>
     public IReadOnlyList<SkillTrustPolicy> Policies { get; }
 
-    public bool IsEmpty => Policies.Count == 0;
+    /// <summary>The package policies (Include <c>nuget:&lt;id pattern&gt;</c>).</summary>
+    public IReadOnlyList<PackageTrustPolicy> PackagePolicies { get; }
+
+    /// <summary>No policy of either kind.</summary>
+    public bool IsEmpty => Policies.Count == 0 && PackagePolicies.Count == 0;
 
     /// <summary>Parses every item, reading key files; the first invalid item is a coded error at its declaration.</summary>
     public static async Task<SkillTrustPolicySet> LoadAsync(IReadOnlyList<SkillTrustPolicyItem> items, string? baseDirectory, CancellationToken cancellationToken)
     {
         var policies = new List<SkillTrustPolicy>();
+        var packagePolicies = new List<PackageTrustPolicy>();
         foreach (var item in items)
         {
-            policies.Add(await ParseAsync(item, baseDirectory, policies.Count, cancellationToken).ConfigureAwait(false));
+            if (PackageTrustPolicy.IsPackageInclude(item.Include))
+            {
+                packagePolicies.Add(PackageTrustPolicy.Parse(item, packagePolicies.Count, why => Invalid(item, why)));
+            }
+            else
+            {
+                policies.Add(await ParseAsync(item, baseDirectory, policies.Count, cancellationToken).ConfigureAwait(false));
+            }
         }
 
-        return new SkillTrustPolicySet(policies);
+        return new SkillTrustPolicySet(policies, packagePolicies);
     }
+
+    /// <summary>The most specific package policy covering <paramref name="packageId"/> (same rule as registries), or null.</summary>
+    public PackageTrustPolicy? MatchPackage(string packageId) => PackagePolicies
+        .Where(p => p.Matches(packageId))
+        .OrderByDescending(p => p.Specificity)
+        .ThenBy(p => p.Order)
+        .FirstOrDefault();
 
     /// <summary>The most specific policy covering <paramref name="registry"/>/<paramref name="repository"/>, or null.</summary>
     public SkillTrustPolicy? Match(string registry, string repository)
