@@ -99,6 +99,24 @@ public sealed class LibraryPackageSkillTests
     }
 
     [Fact]
+    public async Task Out_of_process_tasks_pack_the_same_skill_files()
+    {
+        using var workspace = await TestProjectWorkspace.CreateAsync();
+        var json = WriteSkill(workspace, "contoso-json", "contoso-json");
+        WriteLibrary(workspace, """    <PackageSkill Include="skills/contoso-json" />""");
+        var cli = workspace.CreateCli(Library, PlainOutput);
+
+        // The path Visual Studio 2022 (.NET Framework MSBuild 17) takes, forced on .NET MSBuild.
+        var pack = await cli.RunAsync("pack", "-o", "out", "-p:SkillsOciForceOutOfProcess=true", "-v:d");
+
+        Assert.True(pack.Succeeded, pack.ToString());
+        Assert.Contains("msbuild-task", pack.Output, StringComparison.Ordinal);
+        var content = NupkgContent.Read(Path.Combine(workspace.Path, Library, "out", $"{Library}.3.1.0.nupkg"));
+        Assert.Equal(Expected("contoso-json", JsonFiles).Order(StringComparer.Ordinal), content.SkillEntries);
+        content.AssertSkill("contoso-json", json, JsonFiles);
+    }
+
+    [Fact]
     public async Task A_multi_targeted_library_carries_the_skill_once_at_the_package_root()
     {
         // net8.0's reference pack is not part of the .NET 10 SDK: restore downloads it.
