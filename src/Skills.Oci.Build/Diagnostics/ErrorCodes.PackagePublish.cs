@@ -11,4 +11,6 @@ public static partial class ErrorCodes
     public const string PackageSkillNotAFolder = "SKOCI5042";
     /// <summary>A SkillFile's Link renames it to a path a NuGet package cannot hold for it.</summary>
     public const string PackageSkillPathUnsupported = "SKOCI5043";
+    /// <summary>PushSkill of a skill project whose SkillPackageFormats leaves out oci, so no layout is packed to push.</summary>
+    public const string PushWithoutOciFormat = "SKOCI5044";
 }

@@ -62,7 +62,7 @@ public sealed class SkillProjectNuGetPackageTests
     }
 
     [Fact]
-    public async Task Nuget_only_writes_the_package_and_no_image_layout_and_PackageId_and_PackageDescription_win()
+    public async Task Nuget_only_writes_the_package_and_no_image_layout_PackageId_and_PackageDescription_win_and_PushSkill_refuses()
     {
         using var workspace = await TestProjectWorkspace.CreateAsync();
         WriteSkillProject(workspace, """
@@ -79,6 +79,11 @@ public sealed class SkillProjectNuGetPackageTests
         Assert.Equal("Contoso.Skills.Pdf", content.Nuspec("id"));
         Assert.Equal("The PDF skill for agents.", content.Nuspec("description"));
         Assert.Equal(Files.Select(f => $"skills/{Name}/{f}").Order(StringComparer.Ordinal), content.SkillEntries);
+
+        // No layout to push: a coded error before any registry is contacted (port 1 would refuse anyway).
+        var push = await workspace.CreateCli(Name, PlainOutput).RunAsync("pack", "-o", "out", "-t:PushSkill", "-p:SkillRepository=127.0.0.1:1/skills/pdf");
+        Assert.False(push.Succeeded, push.ToString());
+        Assert.Equal([ErrorCodes.PushWithoutOciFormat], push.ErrorCodes());
     }
 
     [Fact]
