@@ -3,7 +3,7 @@ namespace Skills.Oci.Build.Packaging;
 /// <summary>
 /// The files a skill project packs by default (<c>&lt;SkillFile Include="**/*" Exclude="..." /&gt;</c> in
 /// Skills.Oci.SkillProject.targets), for a skill folder that has no project file: every file under the
-/// folder but build, tool, agent and MSBuild/NuGet files. So <c>skills-oci push</c> of a folder packs
+/// folder but build, tool, agent and MSBuild/NuGet files (and a project file at its root). So <c>skills-oci push</c> of a folder packs
 /// exactly what <c>dotnet pack</c> of the same folder as a skill project packs.
 /// </summary>
 public static class SkillFolderFiles
@@ -43,13 +43,20 @@ public static class SkillFolderFiles
                     Walk(entry.FullName, relative + "/", files);
                 }
             }
-            else if (!IsExcluded(relative))
+            else if (!IsExcluded(relative) && !(prefix.Length == 0 && IsProjectFile(entry.Name)))
             {
                 // Links are listed too, so that packing refuses them with its own code as it does for a project.
                 files.Add(new SkillFileItem(entry.FullName));
             }
         }
     }
+
+    /// <summary>
+    /// A project file at the folder's root (<c>*.*proj</c>) is never skill content, as a skill project
+    /// leaves out its own <c>$(MSBuildProjectFile)</c>: a library's PackageSkill may name a skill project's folder.
+    /// </summary>
+    private static bool IsProjectFile(string name) =>
+        Path.GetExtension(name) is { Length: >= 5 } extension && extension.EndsWith("proj", StringComparison.OrdinalIgnoreCase);
 
     private static bool Matches(string pattern, string relative)
     {

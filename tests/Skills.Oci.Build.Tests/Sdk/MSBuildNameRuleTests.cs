@@ -15,6 +15,8 @@ public sealed partial class MSBuildNameRuleTests
     private static readonly HashSet<string> Idioms = new(StringComparer.Ordinal)
     {
         "UsingSkillsOciSdk", "UsingSkillsOciBuildPackage", "IsSkillProject", "EnableDefaultSkillFileItems",
+        // The item issue 12 named: a library's skill, packed into its NuGet package.
+        "PackageSkill",
     };
 
     private static readonly string[] ContractProperties =
@@ -22,10 +24,10 @@ public sealed partial class MSBuildNameRuleTests
         "SkillsRoot", "SkillsLockFile", "SkillsAgentDirectories", "SkillsUpdateGitIgnore", "SkillsLockedMode",
         "SkillsCachePath", "SkillsToUpdate", "SkillsRepair", "SkillsRequireSignatures", "SkillsTrustedRoot",
         "SkillRepository", "SkillAdditionalTags", "SkillSigningKey", "SkillSignatureFormats", "SkillName",
-        "SkillsOciTasksAssembly",
+        "SkillsOciTasksAssembly", "SkillPackageFormats",
     ];
 
-    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile"];
+    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile", "PackageSkill"];
 
     private static readonly string[] ContractTargets =
         ["RestoreSkills", "UpdateSkills", "RepairSkills", "VerifySkills", "ValidateSkill", "PackSkill", "PushSkill", "RegisterSkillHooks"];
