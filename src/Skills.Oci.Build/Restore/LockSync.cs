@@ -139,7 +139,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
             (present ? inPlace : reinstall).Add(entry.Name);
             if (present && sameSource && synced!.VerifiedBy == entry.VerifiedBy)
             {
-                verified[entry.Name] = entry.Source.Digest.ToString();
+                verified[entry.Name] = entry.RegistrySource.Digest.ToString();
             }
         }
 
@@ -252,13 +252,14 @@ public sealed class LockSync(Func<ISkillSource?> source)
                 diagnostic.File)
             : diagnostic;
 
-    internal static IReadOnlyList<LockEntry> Managed(LockFile lockFile) => lockFile.Skills.Where(e => e.HasStandardPath).ToList();
+    /// <summary>The registry skills sync installs; package skills are left to restore, which has the project's package graph.</summary>
+    internal static IReadOnlyList<LockEntry> Managed(LockFile lockFile) => lockFile.Skills.Where(e => e.HasStandardPath && e.IsFromRegistry).ToList();
 
     /// <summary>The agent folders are those the lock's <c>additionalPaths</c> name (the settings of the restore that wrote it).</summary>
     internal static SkillMaterializer MaterializerFor(string root, LockFile lockFile) =>
         new(root, lockFile.Skills.SelectMany(e => e.AdditionalPaths).Where(p => p.Contains('/', StringComparison.Ordinal)).Select(p => p[..p.LastIndexOf('/')]).Distinct(StringComparer.Ordinal));
 
-    internal static string SourceKey(LockEntry entry) => $"{entry.Source.RepositoryKey}@{entry.Source.Digest}";
+    internal static string SourceKey(LockEntry entry) => $"{entry.RegistrySource.RepositoryKey}@{entry.RegistrySource.Digest}";
 
     /// <summary>A skill a previous sync installed that the lock no longer lists, as the stager's "previous" entry to prune.</summary>
     internal static LockEntry PrunedEntry(string name, SyncedSkill synced)
@@ -268,7 +269,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
         {
             Name = name,
             Path = LockEntry.PrimaryPath(name),
-            Source = new LockSource(reference.Registry, reference.Repository, string.Empty, reference.Digest ?? default),
+            Source = new RegistryLockSource(reference.Registry, reference.Repository, string.Empty, reference.Digest ?? default),
             InstalledAt = string.Empty,
             AdditionalPaths = synced.Links,
         };

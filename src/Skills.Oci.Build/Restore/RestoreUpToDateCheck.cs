@@ -84,7 +84,7 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
 
         return record is not null && record.Settings.Differences(SkillRestoreEngine.SettingsOf(request, options)).FirstOrDefault().Property is null &&
                record.Policy == PolicyDigest &&
-               (PolicyDigest is null || own.All(e => record.Verified.TryGetValue(e.Name, out var digest) && digest == e.Source.Digest.ToString()));
+               (PolicyDigest is null || own.All(e => record.Verified.TryGetValue(e.Name, out var digest) && digest == e.RegistrySource.Digest.ToString()));
     }
 
     /// <summary>
