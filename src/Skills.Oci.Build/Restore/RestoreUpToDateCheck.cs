@@ -77,7 +77,8 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
         }
 
         var record = state.ReadProjects().GetValueOrDefault(project);
-        if (requests.Count == 0)
+        // A project whose only skills come with its packages has a record too (see PackageSkillLock).
+        if (requests.Count == 0 && !lockFile.Skills.Any(e => e.Projects.Contains(project, StringComparer.Ordinal)))
         {
             return record is null;
         }
