@@ -50,6 +50,34 @@ public static class PackageSkillCollector
         return new CollectedPackageSkills(skills, diagnostics);
     }
 
+    /// <summary>
+    /// The package skills a lock records, from a packages folder (the global packages folder for
+    /// <c>skills-oci sync</c>, which has no project graph): each entry's package folder, when present,
+    /// checked as on restore. An absent package is simply not returned (sync warns and skips it).
+    /// </summary>
+    public static async Task<CollectedPackageSkills> ForLockAsync(LockFile lockFile, string packagesFolder, OciLimits limits, CancellationToken cancellationToken)
+    {
+        var skills = new List<PackageSkillInput>();
+        var diagnostics = new List<Diagnostic>();
+        foreach (var entry in lockFile.Skills.Where(e => e.HasStandardPath))
+        {
+            if (entry.Source is not NuGetLockSource source || !PackageIdentity.TryCreate(source.Package, source.Version, out var identity) ||
+                PackageSkillFolders.Locate(new ResolvedPackage(identity!, identity!.FolderPath), [packagesFolder]) is not { } folder ||
+                PackageSkillFolders.Find(identity, folder).FirstOrDefault(f => f.Name == entry.Name) is not { } skill)
+            {
+                continue;
+            }
+
+            var layer = await PackageSkillArchive.CreateAsync(skill, limits, diagnostics, cancellationToken).ConfigureAwait(false);
+            if (layer is not null)
+            {
+                skills.Add(new PackageSkillInput(skill, folder, layer));
+            }
+        }
+
+        return new CollectedPackageSkills(skills, diagnostics);
+    }
+
     private static Regex ToRegex(string pattern) =>
         new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

@@ -102,6 +102,12 @@ public sealed class LockSync(Func<ISkillSource?> source)
                 }
             }
 
+            // A package skill missing from disk is installed from the packages folder, when it is there.
+            if (lockFile.Skills.Any(e => e.Source is NuGetLockSource && e.HasStandardPath && !materializer.IsMaterialized(e.Name)))
+            {
+                return null;
+            }
+
             return record.UpdateGitIgnore && !GitIgnoreBlock.IsCurrent(request.Root, lockFile.Skills) ? null : entries.Count;
         }
         catch (Exception ex) when (ex is SkillsOciException || RestoreIo.IsIo(ex))
@@ -171,6 +177,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
         };
 
         var diagnostics = new List<Diagnostic>();
+        var packageChanges = new List<string>();
         var transaction = InstallTransaction.Begin(state);
         StagingOutcome outcome;
         try
@@ -178,6 +185,13 @@ public sealed class LockSync(Func<ISkillSource?> source)
             var stager = new SkillStager(transaction, materializer, reader, gate, options, restoreRequest, diagnostics);
             outcome = await stager.StageAsync(previous, lockFile, entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal), [], verified, cancellationToken, reinstall).ConfigureAwait(false);
             diagnostics.AddRange(Mismatches(lockFile, outcome, lockPath));
+            var packages = await new PackageSkillStager(transaction, materializer, options, restoreRequest, diagnostics).StageAsync(previous, lockFile, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+            if (packages is { } staged)
+            {
+                outcome = outcome with { InstalledNames = outcome.InstalledNames.Union(staged.Installed, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
+                packageChanges = staged.Installed.Select(name => $"installed {name} ({lockFile.Find(name)!.Source.Ref})").ToList();
+            }
+
             diagnostics = diagnostics.Select(Network).ToList();
             if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
@@ -207,6 +221,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
 
         await new SyncRecord { UpdateGitIgnore = updateGitIgnore, Skills = skills }.WriteAsync(state, cancellationToken).ConfigureAwait(false);
         var changes = entries.Where(e => outcome.InstalledNames.Contains(e.Name)).Select(e => $"installed {e.Name} ({e.Source.Ref})")
+            .Concat(packageChanges)
             .Concat(pruned.Select(e => $"removed {e.Name} (no longer in {LockFile.FileName})")).ToList();
         return new LockSyncResult
         {

@@ -31,7 +31,7 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
                 {
                     // Another project of the root resolved this version; its package is not on this machine.
                     diagnostics.Add(Diagnostic.Warning(ErrorCodes.PackageFolderMissing,
-                        $"The package skill '{entry.Name}' is locked from {source.Package} {source.Version}, which is not in this project's packages, so it was not installed. Restore the project that references that version.",
+                        $"The package skill '{entry.Name}' is locked from {source.Package} {source.Version}, which is not in the packages folder, so it was not installed (the other skills were). Restore a project that references that version.",
                         request.ProjectPath));
                 }
 

@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Restore;
+using Skills.Oci.Build.Tests.Infrastructure;
 
 namespace Skills.Oci.Build.Tests.Consume;
 
@@ -166,6 +167,34 @@ public sealed class PackageSkillTests
         Assert.Contains("SKOCI2", string.Join(" ", result.ErrorCodes()), StringComparison.Ordinal);
         Assert.False(Directory.Exists(repo.File(".agents/skills")));
         Assert.False(File.Exists(repo.LockPath));
+    }
+
+    [Fact]
+    public async Task Sync_reinstalls_a_package_skill_from_the_global_packages_folder_and_warns_and_skips_when_the_package_is_gone()
+    {
+        using var feed = new TestNuGetPackages();
+        feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json", ("notes.md", "v1\n")));
+        using var repo = await Consumer(feed);
+        repo.WriteProject(App, [], PackageReference("Contoso.Json", "1.0.0"));
+        Assert.True((await repo.Cli("src/App").RunAsync("restore")).Succeeded);
+        var skillFolder = Path.GetDirectoryName(repo.SkillFile("contoso-json"))!;
+        var lockBefore = repo.ReadLock();
+        var sync = (await SkillsOciTool.GetAsync()).CreateCli(repo.Workspace);
+        Directory.Delete(skillFolder, recursive: true);
+
+        var reinstalled = await sync.RunAsync("sync");
+
+        Assert.True(reinstalled.Succeeded, reinstalled.ToString());
+        Assert.Equal("v1\n", File.ReadAllText(Path.Combine(skillFolder, "notes.md")));
+        Assert.Equal(lockBefore, repo.ReadLock());
+
+        Directory.Delete(skillFolder, recursive: true);
+        Directory.Delete(Path.Combine(repo.Workspace.GlobalPackagesFolder, "contoso.json"), recursive: true);
+        var skipped = await sync.RunAsync("sync");
+
+        Assert.True(skipped.Succeeded, skipped.ToString());
+        Assert.Contains("SKOCI5006", skipped.WarningCodes());
+        Assert.False(Directory.Exists(skillFolder));
     }
 
     internal static string PackageSkillFolder(ConsumerWorkspace repo, string id, string version, string name) =>
