@@ -96,6 +96,29 @@ internal static class PackageSkillLock
         return registry with { Skills = entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList() };
     }
 
+    /// <summary>
+    /// The no-op test for package skills: the lock already records exactly this project's package skills,
+    /// at the versions it resolved, and each is installed. Not used in locked mode, which always compares
+    /// the package folders with the recorded content.
+    /// </summary>
+    public static bool IsCurrent(LockFile? lockFile, IReadOnlyList<PackageSkillInput> packageSkills, string project, SkillMaterializer materializer)
+    {
+        var own = packageSkills.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Package.SemanticVersion)!, StringComparer.Ordinal);
+        if (lockFile is null)
+        {
+            return own.Count == 0;
+        }
+
+        var brought = lockFile.Skills.Where(e => e.Source is NuGetLockSource && e.Projects.Contains(project, StringComparer.Ordinal)).Select(e => e.Name);
+        return !brought.Except(own.Keys, StringComparer.Ordinal).Any() && own.Values.All(skill => lockFile.Find(skill.Name) switch
+        {
+            { Source: NuGetLockSource source } entry => SameId(source.Package, skill.Package.Id) &&
+                entry.Requests.Contains(new LockRequest(project, skill.Package.Version)) && materializer.IsMaterialized(entry.Name),
+            { Source: RegistryLockSource } reference => reference.Requests.Any(r => r.Override),
+            _ => false,
+        });
+    }
+
     /// <summary>Locked mode: this project brings exactly the package skills, at the versions, the lock records for it.</summary>
     private static void CheckLocked(string name, LockEntry? entry, PackageSkillInput? mine, bool known, string project, string lockPath)
     {

@@ -81,8 +81,12 @@ public sealed class SkillRestoreEngine
     {
         var requests = request.ParseReferences();
         var check = new RestoreUpToDateCheck(request, options);
-        // Package skills are checked against their package folders on every run that knows them (a local read).
-        if (request.PackageSkills is null && check.IsUpToDate())
+        // Locked mode compares every package folder with the lock; otherwise a lock that records this project's
+        // package skills as they are resolved now, installed, is the no-op path as for registry skills.
+        var packagesCurrent = request.PackageSkills is not { } packageSkills || (!options.LockedMode && PackageSkillLock.IsCurrent(
+            await LockFile.ReadAsync(request.EffectiveLockFilePath, cancellationToken).ConfigureAwait(false), packageSkills, request.ProjectKey,
+            new SkillMaterializer(request.Root, options.AgentDirectories)));
+        if (packagesCurrent && check.IsUpToDate())
         {
             return new SkillRestoreResult { WasUpToDate = true, Reused = requests.Count };
         }

@@ -123,6 +123,24 @@ public sealed class PackageSkillTests
     }
 
     [Fact]
+    public async Task Turning_SkillsFromPackages_off_prunes_the_package_skills_already_installed()
+    {
+        using var feed = new TestNuGetPackages();
+        feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json"));
+        using var repo = await Consumer(feed);
+        var cli = repo.Cli("src/App");
+        repo.WriteProject(App, [], PackageReference("Contoso.Json", "1.0.0"));
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        Assert.True(File.Exists(repo.SkillFile("contoso-json")));
+
+        var off = await cli.RunAsync("restore", "-p:SkillsFromPackages=false");
+
+        Assert.True(off.Succeeded, off.ToString());
+        Assert.False(Directory.Exists(Path.GetDirectoryName(repo.SkillFile("contoso-json"))));
+        Assert.Empty(ReadLock(repo).Skills);
+    }
+
+    [Fact]
     public async Task A_locked_restore_refuses_a_tampered_package_folder_and_a_changed_package_version_and_writes_nothing()
     {
         using var feed = new TestNuGetPackages();
