@@ -41,7 +41,7 @@ public static class ProjectSkillReferences
         var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
         var original = editor.ToBytes();
         var lockPath = Path.Combine(SkillsRootLocator.Locate(Path.GetDirectoryName(projectPath)!), LockFile.FileName);
-        var locked = (await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false))?.Find(name)?.Source;
+        var locked = (await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false))?.Find(name)?.Source as RegistryLockSource;
         bool Matches(string include) =>
             string.Equals(include.Trim(), name, StringComparison.OrdinalIgnoreCase) ||
             (ImageReference.TryParse(include.Trim(), out var reference, out _) &&

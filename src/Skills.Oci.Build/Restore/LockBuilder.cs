@@ -27,12 +27,12 @@ public static class LockBuilder
             else if (resolved.TryGetValue(group, out var skill))
             {
                 var old = group.Entry;
-                var same = old is not null && old.Source.Digest == skill.Artifact.Digest && old.Name == skill.Artifact.Name;
+                var same = old is not null && old.RegistrySource.Digest == skill.Artifact.Digest && old.Name == skill.Artifact.Name;
                 entry = new LockEntry
                 {
                     Name = skill.Artifact.Name,
                     Path = LockEntry.PrimaryPath(skill.Artifact.Name),
-                    Source = new LockSource(group.Repository.Registry, group.Repository.Repository, skill.Tag, skill.Artifact.Digest),
+                    Source = new RegistryLockSource(group.Repository.Registry, group.Repository.Repository, skill.Tag, skill.Artifact.Digest),
                     InstalledAt = same ? old!.InstalledAt : now,
                     Requests = group.Requests,
                     VerifiedBy = same ? old!.VerifiedBy : null,
@@ -82,15 +82,15 @@ public static class LockBuilder
             var (old, now) = (before.Find(name), after.Find(name));
             if (old is null)
             {
-                lines.Add($"added {name} {Version(now!)} ({now!.Source.Digest.ToString()[..19]}…)");
+                lines.Add($"added {name} {Version(now!)}{DigestSuffix(now!)}");
             }
             else if (now is null)
             {
                 lines.Add($"removed {name} {Version(old)}");
             }
-            else if (old.Source.Digest != now.Source.Digest || old.Source.Tag != now.Source.Tag)
+            else if (!old.Source.PinsSameContentAs(now.Source) || Version(old) != Version(now))
             {
-                lines.Add($"updated {name} {Version(old)} -> {Version(now)} ({now.Source.Digest.ToString()[..19]}…)");
+                lines.Add($"updated {name} {Version(old)} -> {Version(now)}{DigestSuffix(now)}");
             }
         }
 
@@ -121,7 +121,9 @@ public static class LockBuilder
     private static string RequestText(IReadOnlyList<LockRequest> requests) =>
         requests.Count == 0 ? "nothing" : string.Join(", ", requests.Select(r => $"{r.Display} by '{r.Project}'"));
 
-    private static string Version(LockEntry entry) => entry.Source.Tag.Length > 0 ? entry.Source.Tag : "@" + entry.Source.Digest.ToString()[..19] + "…";
+    private static string Version(LockEntry entry) => entry.Source is NuGetLockSource nuget ? $"{nuget.Package} {nuget.Version}" : entry.Source.VersionDisplay;
+
+    private static string DigestSuffix(LockEntry entry) => entry.Source is RegistryLockSource registry ? $" ({registry.Digest.ToString()[..19]}…)" : " (from the package)";
 
     private static string Projects(SkillGroup group) => string.Join(", ", group.Requests.Select(r => $"'{r.Project}'"));
 }

@@ -4,11 +4,41 @@ using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;
 
-/// <summary>Where a locked skill came from: registry, repository, the tag resolved and the manifest digest.</summary>
-public sealed record LockSource(string Registry, string Repository, string Tag, Digest Digest)
+/// <summary>
+/// Where a locked skill came from: a closed union of <see cref="RegistryLockSource"/> (an OCI artifact)
+/// and <see cref="NuGetLockSource"/> (a folder inside a NuGet package), parsed at the edge
+/// (<see cref="LockFileReader"/>) so code past it matches on the case it handles.
+/// </summary>
+public abstract record LockSource
+{
+    private protected LockSource()
+    {
+    }
+
+    /// <summary>For messages: <c>registry/repository:tag@digest</c>, or <c>nuget:Package/Version/path</c>.</summary>
+    public abstract string Ref { get; }
+
+    /// <summary>The key that groups every project's request for one skill: <c>registry/repository</c>, or <c>nuget:&lt;name&gt;</c>.</summary>
+    public abstract string GroupKey { get; }
+
+    /// <summary>The resolved version for messages: the tag (or short digest), or the package version.</summary>
+    public abstract string VersionDisplay { get; }
+
+    /// <summary>True when both sources pin the same content (same registry digest; same package, version and path).</summary>
+    public abstract bool PinsSameContentAs(LockSource? other);
+}
+
+/// <summary>A skill restored from a registry: registry, repository, the tag resolved and the manifest digest.</summary>
+public sealed record RegistryLockSource(string Registry, string Repository, string Tag, Digest Digest) : LockSource
 {
     /// <summary><c>registry/repository:tag@digest</c>, or <c>registry/repository@digest</c> without a tag.</summary>
-    public string Ref => $"{Registry}/{Repository}{(Tag.Length > 0 ? ":" + Tag : string.Empty)}@{Digest}";
+    public override string Ref => $"{Registry}/{Repository}{(Tag.Length > 0 ? ":" + Tag : string.Empty)}@{Digest}";
+
+    public override string GroupKey => RepositoryKey;
+
+    public override string VersionDisplay => Tag.Length > 0 ? Tag : "@" + Digest.ToString()[..19] + "…";
+
+    public override bool PinsSameContentAs(LockSource? other) => other is RegistryLockSource registry && registry.Digest == Digest;
 
     /// <summary>The pinned reference to pull: repository and digest.</summary>
     public ImageReference PinnedReference => ImageReference.Create(Registry, Repository, digest: Digest);
@@ -23,6 +53,28 @@ public sealed record LockSource(string Registry, string Repository, string Tag, 
 }
 
 /// <summary>
+/// A skill that came with a NuGet package: the package id (as the assets file spells it), the resolved
+/// version (normalized) and the folder inside the package, <c>skills/&lt;name&gt;</c>.
+/// </summary>
+public sealed record NuGetLockSource(string Package, string Version, string Path) : LockSource
+{
+    public const string Type = "nuget";
+
+    /// <summary>The group key of a package skill: its name (two packages bringing one name are one conflict).</summary>
+    public static string KeyFor(string skillName) => Type + ":" + skillName;
+
+    public override string Ref => $"{Type}:{Package}/{Version}/{Path}";
+
+    public override string GroupKey => KeyFor(Path[(Path.LastIndexOf('/') + 1)..]);
+
+    public override string VersionDisplay => Version;
+
+    public override bool PinsSameContentAs(LockSource? other) =>
+        other is NuGetLockSource nuget && string.Equals(nuget.Package, Package, StringComparison.OrdinalIgnoreCase) &&
+        string.Equals(nuget.Version, Version, StringComparison.OrdinalIgnoreCase) && nuget.Path == Path;
+}
+
+/// <summary>
 /// One project's request for a skill, as the lock records it: the project (root-relative, '/'), and
 /// exactly what its SkillReference asked: a <c>Version</c>, a tag in the Include, or a digest (with the
 /// Include's tag, if it had one). Resolution is a function of the set of these, so it never depends on
@@ -30,6 +82,13 @@ public sealed record LockSource(string Registry, string Repository, string Tag, 
 /// </summary>
 public sealed record LockRequest(string Project, string? Version = null, string? Tag = null, Digest? Digest = null)
 {
+    /// <summary>
+    /// The SkillReference set <c>Override="true"</c>: this registry skill wins over a package skill of the
+    /// same name (<see cref="PackageSkillLock"/>). For a package skill's request, <see cref="Version"/> is
+    /// the package version that project resolved.
+    /// </summary>
+    public bool Override { get; init; }
+
     /// <summary>The request as a user wrote it, for messages: <c>Version 1.0.0</c>, <c>:latest</c>, <c>@sha256:…</c>.</summary>
     public string Display =>
         Digest is { } digest ? $"{(Tag is null ? string.Empty : ":" + Tag)}@{digest}"
@@ -64,6 +123,15 @@ public sealed record LockEntry
     public required string Path { get; init; }
 
     public required LockSource Source { get; init; }
+
+    /// <summary>
+    /// The registry source, for the registry pipeline (plan, resolution, staging, trust), which only ever
+    /// holds registry entries: a package entry reaching it is a bug, not a user error.
+    /// </summary>
+    public RegistryLockSource RegistrySource => Source as RegistryLockSource
+        ?? throw new InvalidOperationException($"The skill '{Name}' comes from {Source.Ref}, not from a registry.");
+
+    public bool IsFromRegistry => Source is RegistryLockSource;
 
     /// <summary>RFC 3339 UTC; kept as read so another tool's format survives an unchanged entry.</summary>
     public required string InstalledAt { get; init; }

@@ -48,13 +48,7 @@ public static class LockFileFormat
                 writer.WriteStartObject();
                 writer.WriteString("name", entry.Name);
                 writer.WriteString("path", entry.Path);
-                writer.WriteStartObject("source");
-                writer.WriteString("registry", entry.Source.Registry);
-                writer.WriteString("repository", entry.Source.Repository);
-                writer.WriteString("tag", entry.Source.Tag);
-                writer.WriteString("digest", entry.Source.Digest.ToString());
-                writer.WriteString("ref", entry.Source.Ref);
-                writer.WriteEndObject();
+                WriteSource(writer, entry.Source);
                 writer.WriteString("installedAt", entry.InstalledAt);
                 WriteStrings(writer, "additionalPaths", entry.AdditionalPaths);
                 WriteStrings(writer, "projects", entry.Projects);
@@ -79,6 +73,33 @@ public static class LockFileFormat
         // .NET 8's indented writer uses the platform's newline; the file is LF everywhere.
         var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
         return new System.Text.UTF8Encoding(false).GetBytes(text);
+    }
+
+    /// <summary>
+    /// A registry source is written as before (no <c>type</c>), so every existing reader of the lock
+    /// reads it unchanged; a package source says <c>"type": "nuget"</c>.
+    /// </summary>
+    private static void WriteSource(Utf8JsonWriter writer, LockSource source)
+    {
+        writer.WriteStartObject("source");
+        switch (source)
+        {
+            case RegistryLockSource registry:
+                writer.WriteString("registry", registry.Registry);
+                writer.WriteString("repository", registry.Repository);
+                writer.WriteString("tag", registry.Tag);
+                writer.WriteString("digest", registry.Digest.ToString());
+                writer.WriteString("ref", registry.Ref);
+                break;
+            case NuGetLockSource nuget:
+                writer.WriteString("type", NuGetLockSource.Type);
+                writer.WriteString("package", nuget.Package);
+                writer.WriteString("version", nuget.Version);
+                writer.WriteString("path", nuget.Path);
+                break;
+        }
+
+        writer.WriteEndObject();
     }
 
     private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
@@ -112,6 +133,11 @@ public static class LockFileFormat
             if (request.Digest is { } digest)
             {
                 writer.WriteString("digest", digest.ToString());
+            }
+
+            if (request.Override)
+            {
+                writer.WriteBoolean("override", true);
             }
 
             writer.WriteEndObject();

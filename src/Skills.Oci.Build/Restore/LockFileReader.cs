@@ -70,27 +70,23 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             throw Invalid("an entry has no source object", at);
         }
 
-        var registry = RequiredString(source, "registry", $"{at}.source");
-        var repository = RequiredString(source, "repository", $"{at}.source");
-        var tag = source.TryGetProperty("tag", out var tagElement) && tagElement.ValueKind == JsonValueKind.String ? tagElement.GetString()! : string.Empty;
-        var digestText = RequiredString(source, "digest", $"{at}.source");
-        if (!digestText.StartsWith(Digest.Sha256 + ":", StringComparison.Ordinal) || !Digest.TryParse(digestText, out var digest, out var digestError))
+        var type = OptionalString(source, "type");
+        LockSource lockSource;
+        string tag;
+        Digest digest;
+        if (string.Equals(type, NuGetLockSource.Type, StringComparison.Ordinal))
         {
-            throw new SkillsOciException(ErrorCodes.InvalidLockDigest,
-                $"The digest '{digestText}' of the skill '{name}' is not 'sha256:' followed by 64 lower-case hex characters. Fix the entry, or delete it and restore again.",
-                path, LineOf($"{at}.source.digest"));
+            lockSource = ReadNuGetSource(source, name, $"{at}.source");
+            (tag, digest) = (string.Empty, default);
         }
-
-        ImageReference normalised;
-        if (!ImageReference.TryParse($"{registry}/{repository}", out var parsed, out var referenceError))
+        else if (type is null || type == "registry")
         {
-            throw Invalid($"the source {registry}/{repository} is not a valid repository: {referenceError}", $"{at}.source.repository");
+            var registrySource = ReadRegistrySource(source, name, $"{at}.source");
+            (lockSource, tag, digest) = (registrySource, registrySource.Tag, registrySource.Digest);
         }
-
-        normalised = parsed!;
-        if (tag.Length > 0 && !Tag.IsValid(tag))
+        else
         {
-            throw Invalid($"the tag '{tag}' is not a valid tag", $"{at}.source.tag");
+            throw Invalid($"the source type '{type}' is neither 'registry' nor 'nuget'", $"{at}.source.type");
         }
 
         var additional = Strings(element, "additionalPaths", at).Concat(Strings(element, "additionalInstalledPaths", at))
@@ -103,13 +99,58 @@ internal sealed class LockFileReader(byte[] bytes, string path)
         {
             Name = name,
             Path = entryPath,
-            Source = new LockSource(normalised.Registry, normalised.Repository, tag, digest),
+            Source = lockSource,
             InstalledAt = element.TryGetProperty("installedAt", out var installed) && installed.ValueKind == JsonValueKind.String ? installed.GetString()! : string.Empty,
             AdditionalPaths = additional,
             Requests = ReadRequests(element, projects, tag, digest, at),
             VerifiedBy = element.TryGetProperty("verifiedBy", out var verified) && verified.ValueKind == JsonValueKind.String && verified.GetString() is { Length: > 0 } signer ? signer : null,
             ContentDigest = ReadContentDigest(element, name, at),
         };
+    }
+
+    private RegistryLockSource ReadRegistrySource(JsonElement source, string name, string at)
+    {
+        var registry = RequiredString(source, "registry", at);
+        var repository = RequiredString(source, "repository", at);
+        var tag = source.TryGetProperty("tag", out var tagElement) && tagElement.ValueKind == JsonValueKind.String ? tagElement.GetString()! : string.Empty;
+        var digestText = RequiredString(source, "digest", at);
+        if (!digestText.StartsWith(Digest.Sha256 + ":", StringComparison.Ordinal) || !Digest.TryParse(digestText, out var digest, out _))
+        {
+            throw new SkillsOciException(ErrorCodes.InvalidLockDigest,
+                $"The digest '{digestText}' of the skill '{name}' is not 'sha256:' followed by 64 lower-case hex characters. Fix the entry, or delete it and restore again.",
+                path, LineOf($"{at}.digest"));
+        }
+
+        if (!ImageReference.TryParse($"{registry}/{repository}", out var parsed, out var referenceError))
+        {
+            throw Invalid($"the source {registry}/{repository} is not a valid repository: {referenceError}", $"{at}.repository");
+        }
+
+        if (tag.Length > 0 && !Tag.IsValid(tag))
+        {
+            throw Invalid($"the tag '{tag}' is not a valid tag", $"{at}.tag");
+        }
+
+        return new RegistryLockSource(parsed!.Registry, parsed.Repository, tag, digest);
+    }
+
+    /// <summary>A package skill's source: the folder must be <c>skills/&lt;name&gt;</c>, the only place a package skill comes from.</summary>
+    private NuGetLockSource ReadNuGetSource(JsonElement source, string name, string at)
+    {
+        var package = RequiredString(source, "package", at);
+        var version = RequiredString(source, "version", at);
+        var folder = RequiredString(source, "path", at).Replace('\\', '/');
+        if (folder != NuGet.PackageSkillFolders.PathInPackage(name))
+        {
+            throw Invalid($"the path '{folder}' of the package skill '{name}' is not '{NuGet.PackageSkillFolders.PathInPackage(name)}'", $"{at}.path");
+        }
+
+        if (!NuGet.PackageIdentity.TryCreate(package, version, out var identity))
+        {
+            throw Invalid($"'{package}' {version} is not a valid package id and version", $"{at}.package");
+        }
+
+        return new NuGetLockSource(identity!.Id, identity.Version, folder);
     }
 
     /// <summary>
@@ -150,7 +191,8 @@ internal sealed class LockFileReader(byte[] bytes, string path)
                     throw Invalid("a request has none of version, tag and digest", itemAt);
                 }
 
-                requests.Add(new LockRequest(project, version, requestTag, digest));
+                var isOverride = item.TryGetProperty("override", out var overrideElement) && overrideElement.ValueKind == JsonValueKind.True;
+                requests.Add(new LockRequest(project, version, requestTag, digest) { Override = isOverride });
             }
         }
         else if (element.TryGetProperty("requests", out var other) && other.ValueKind != JsonValueKind.Null)

@@ -102,6 +102,12 @@ public sealed class LockSync(Func<ISkillSource?> source)
                 }
             }
 
+            // A package skill missing from disk is installed from the packages folder, when it is there.
+            if (lockFile.Skills.Any(e => e.Source is NuGetLockSource && e.HasStandardPath && !materializer.IsMaterialized(e.Name)))
+            {
+                return null;
+            }
+
             return record.UpdateGitIgnore && !GitIgnoreBlock.IsCurrent(request.Root, lockFile.Skills) ? null : entries.Count;
         }
         catch (Exception ex) when (ex is SkillsOciException || RestoreIo.IsIo(ex))
@@ -139,7 +145,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
             (present ? inPlace : reinstall).Add(entry.Name);
             if (present && sameSource && synced!.VerifiedBy == entry.VerifiedBy)
             {
-                verified[entry.Name] = entry.Source.Digest.ToString();
+                verified[entry.Name] = entry.RegistrySource.Digest.ToString();
             }
         }
 
@@ -171,6 +177,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
         };
 
         var diagnostics = new List<Diagnostic>();
+        var packageChanges = new List<string>();
         var transaction = InstallTransaction.Begin(state);
         StagingOutcome outcome;
         try
@@ -178,6 +185,13 @@ public sealed class LockSync(Func<ISkillSource?> source)
             var stager = new SkillStager(transaction, materializer, reader, gate, options, restoreRequest, diagnostics);
             outcome = await stager.StageAsync(previous, lockFile, entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal), [], verified, cancellationToken, reinstall).ConfigureAwait(false);
             diagnostics.AddRange(Mismatches(lockFile, outcome, lockPath));
+            var packages = await new PackageSkillStager(transaction, materializer, options, restoreRequest, diagnostics).StageAsync(previous, lockFile, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+            if (packages is { } staged)
+            {
+                outcome = outcome with { InstalledNames = outcome.InstalledNames.Union(staged.Installed, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
+                packageChanges = staged.Installed.Select(name => $"installed {name} ({lockFile.Find(name)!.Source.Ref})").ToList();
+            }
+
             diagnostics = diagnostics.Select(Network).ToList();
             if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
@@ -207,6 +221,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
 
         await new SyncRecord { UpdateGitIgnore = updateGitIgnore, Skills = skills }.WriteAsync(state, cancellationToken).ConfigureAwait(false);
         var changes = entries.Where(e => outcome.InstalledNames.Contains(e.Name)).Select(e => $"installed {e.Name} ({e.Source.Ref})")
+            .Concat(packageChanges)
             .Concat(pruned.Select(e => $"removed {e.Name} (no longer in {LockFile.FileName})")).ToList();
         return new LockSyncResult
         {
@@ -252,13 +267,14 @@ public sealed class LockSync(Func<ISkillSource?> source)
                 diagnostic.File)
             : diagnostic;
 
-    internal static IReadOnlyList<LockEntry> Managed(LockFile lockFile) => lockFile.Skills.Where(e => e.HasStandardPath).ToList();
+    /// <summary>The registry skills sync installs; package skills are left to restore, which has the project's package graph.</summary>
+    internal static IReadOnlyList<LockEntry> Managed(LockFile lockFile) => lockFile.Skills.Where(e => e.HasStandardPath && e.IsFromRegistry).ToList();
 
     /// <summary>The agent folders are those the lock's <c>additionalPaths</c> name (the settings of the restore that wrote it).</summary>
     internal static SkillMaterializer MaterializerFor(string root, LockFile lockFile) =>
         new(root, lockFile.Skills.SelectMany(e => e.AdditionalPaths).Where(p => p.Contains('/', StringComparison.Ordinal)).Select(p => p[..p.LastIndexOf('/')]).Distinct(StringComparer.Ordinal));
 
-    internal static string SourceKey(LockEntry entry) => $"{entry.Source.RepositoryKey}@{entry.Source.Digest}";
+    internal static string SourceKey(LockEntry entry) => $"{entry.RegistrySource.RepositoryKey}@{entry.RegistrySource.Digest}";
 
     /// <summary>A skill a previous sync installed that the lock no longer lists, as the stager's "previous" entry to prune.</summary>
     internal static LockEntry PrunedEntry(string name, SyncedSkill synced)
@@ -268,7 +284,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
         {
             Name = name,
             Path = LockEntry.PrimaryPath(name),
-            Source = new LockSource(reference.Registry, reference.Repository, string.Empty, reference.Digest ?? default),
+            Source = new RegistryLockSource(reference.Registry, reference.Repository, string.Empty, reference.Digest ?? default),
             InstalledAt = string.Empty,
             AdditionalPaths = synced.Links,
         };

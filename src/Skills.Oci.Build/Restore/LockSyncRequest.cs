@@ -18,6 +18,12 @@ public sealed record LockSyncRequest
     /// <summary>A trusted_root.json for keyless signers; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }
 
+    /// <summary>
+    /// The lock's package skills found in the packages folder (Hosting's PackageSkillCollector.ForLockAsync):
+    /// installed from there, verified against the lock's contentDigest; one not found is a warning.
+    /// </summary>
+    public IReadOnlyList<PackageSkillInput> PackageSkills { get; init; } = [];
+
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public int MaxParallelism { get; init; } = SkillRestoreOptions.DefaultMaxParallelism;

@@ -68,7 +68,7 @@ public static class LockTrustPolicies
                 continue;
             }
 
-            items.Add(new SkillTrustPolicyItem(entry.Source.RepositoryKey, metadata));
+            items.Add(new SkillTrustPolicyItem(entry.RegistrySource.RepositoryKey, metadata));
         }
 
         return items.Count == 0 ? SkillTrustPolicySet.Empty : await SkillTrustPolicySet.LoadAsync(items, null, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public sealed class SkillGroup
     /// </summary>
     public bool IsLocked =>
         Entry is not null && !UpdateRequested && Requests.Count > 0 && Entry.Requests.SequenceEqual(Requests) &&
-        (Entry.Source.Tag.Length > 0 || !ResolutionRule.NeedsTags(Requests));
+        (Entry.RegistrySource.Tag.Length > 0 || !ResolutionRule.NeedsTags(Requests));
 
     public string Display => Repository.RepositoryName;
 }
@@ -86,7 +86,8 @@ public sealed class RestorePlan
             own[key] = request;
         }
 
-        var entries = lockFile.Skills.ToDictionary(e => e.Source.RepositoryKey, StringComparer.Ordinal);
+        // Package skills are planned by PackageSkillLock: they have no repository to resolve.
+        var entries = lockFile.Skills.Where(e => e.IsFromRegistry).ToDictionary(e => e.RegistrySource.RepositoryKey, StringComparer.Ordinal);
         var groups = new List<SkillGroup>();
         var updates = options.SkillsToUpdate.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var matched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -105,7 +106,7 @@ public sealed class RestorePlan
             var named = names.Where(n => updates.Contains(n!)).ToList();
             matched.UnionWith(named!);
             var update = (options.UpdateAll && mine is not null) || named.Count > 0;
-            var repository = entry?.Source.RepositoryReference ?? mine!.Repository;
+            var repository = entry?.RegistrySource.RepositoryReference ?? mine!.Repository;
             groups.Add(new SkillGroup(repository, entry, set, mine, update));
         }
 

@@ -77,14 +77,15 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
         }
 
         var record = state.ReadProjects().GetValueOrDefault(project);
-        if (requests.Count == 0)
+        // A project whose only skills come with its packages has a record too (see PackageSkillLock).
+        if (requests.Count == 0 && !lockFile.Skills.Any(e => e.Projects.Contains(project, StringComparer.Ordinal)))
         {
             return record is null;
         }
 
         return record is not null && record.Settings.Differences(SkillRestoreEngine.SettingsOf(request, options)).FirstOrDefault().Property is null &&
                record.Policy == PolicyDigest &&
-               (PolicyDigest is null || own.All(e => record.Verified.TryGetValue(e.Name, out var digest) && digest == e.Source.Digest.ToString()));
+               (PolicyDigest is null || own.All(e => record.Verified.TryGetValue(e.Name, out var digest) && digest == e.RegistrySource.Digest.ToString()));
     }
 
     /// <summary>

@@ -66,10 +66,10 @@ public static class SkillListing
             .Select(entry => new ListedSkill
             {
                 Name = entry.Name,
-                Repository = entry.Source.RepositoryKey,
+                Repository = entry.Source is RegistryLockSource registry ? registry.RepositoryKey : entry.Source.Ref,
                 Requests = entry.Requests.Select(r => new ListedRequest(r.Project, r.Version, r.Tag, r.Digest?.ToString())).ToList(),
-                ResolvedTag = entry.Source.Tag,
-                Digest = entry.Source.Digest.ToString(),
+                ResolvedTag = entry.Source.VersionDisplay,
+                Digest = entry.Source is RegistryLockSource pinned ? pinned.Digest.ToString() : entry.ContentDigest?.ToString() ?? string.Empty,
                 VerifiedBy = entry.VerifiedBy,
                 Projects = entry.Projects,
             })
@@ -114,9 +114,15 @@ public static class SkillListing
 
     private static async Task<ListedSkill> CheckAsync(ListedSkill skill, LockEntry entry, ISkillSource source, CancellationToken cancellationToken)
     {
-        var tags = await source.ListTagsAsync(entry.Source.RepositoryReference, cancellationToken).ConfigureAwait(false);
+        if (entry.Source is not RegistryLockSource registry)
+        {
+            // A package skill updates with its package: NuGet's 'dotnet list package --outdated' answers that.
+            return skill;
+        }
+
+        var tags = await source.ListTagsAsync(registry.RepositoryReference, cancellationToken).ConfigureAwait(false);
         var newestAvailable = (AnyStable.Select(tags) ?? AnyVersion.Select(tags))?.Tag;
-        var resolvedVersion = VersionSpec.ParseTagVersion(entry.Source.Tag);
+        var resolvedVersion = VersionSpec.ParseTagVersion(registry.Tag);
         var newer = newestAvailable is not null && resolvedVersion is not null && VersionSpec.ParseTagVersion(newestAvailable)! > resolvedVersion;
 
         string? newestMatching;
@@ -124,7 +130,7 @@ public static class SkillListing
         if (!ResolutionRule.NeedsTags(entry.Requests))
         {
             // A digest pin never moves: update keeps it whatever is pushed.
-            newestMatching = entry.Source.Tag.Length > 0 ? entry.Source.Tag : null;
+            newestMatching = registry.Tag.Length > 0 ? registry.Tag : null;
             changes = false;
         }
         else
@@ -132,12 +138,12 @@ public static class SkillListing
             var specs = entry.Requests.Select(r => r.ToSpec()).OfType<VersionSpec>().ToList();
             var candidates = ResolutionRule.Candidates(specs, tags);
             newestMatching = AnyVersion.Select(candidates)?.Tag ?? (candidates.Count > 0 ? candidates[0] : null);
-            changes = newestMatching is not null && newestMatching != entry.Source.Tag;
-            if (newestMatching is not null && newestMatching == entry.Source.Tag && VersionSpec.ParseTagVersion(newestMatching) is null)
+            changes = newestMatching is not null && newestMatching != registry.Tag;
+            if (newestMatching is not null && newestMatching == registry.Tag && VersionSpec.ParseTagVersion(newestMatching) is null)
             {
                 // An alias tag (latest, stable) is outdated when it was pushed again since the lock pinned it.
-                var current = await source.ResolveAsync(entry.Source.RepositoryReference.WithTag(newestMatching), cancellationToken).ConfigureAwait(false);
-                changes = current.Digest != entry.Source.Digest;
+                var current = await source.ResolveAsync(registry.RepositoryReference.WithTag(newestMatching), cancellationToken).ConfigureAwait(false);
+                changes = current.Digest != registry.Digest;
             }
         }
 

@@ -41,9 +41,14 @@ public sealed class SkillRequest
 
     /// <summary>The request as the lock records it for this project.</summary>
     public LockRequest ToLockRequest() =>
-        Digest is { } digest ? new LockRequest(Project, Tag: Tag, Digest: digest)
+        (Digest is { } digest ? new LockRequest(Project, Tag: Tag, Digest: digest)
         : Item.Version is { Length: > 0 } v && Tag is null ? new LockRequest(Project, v.Trim())
-        : new LockRequest(Project, Tag: Tag);
+        : new LockRequest(Project, Tag: Tag)) with { Override = IsOverride };
+
+    /// <summary><c>Override="true"</c>: this reference wins over a package skill of the same name.</summary>
+    public bool IsOverride =>
+        Item.Metadata?.FirstOrDefault(p => string.Equals(p.Key, "Override", StringComparison.OrdinalIgnoreCase)).Value is { } value &&
+        string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where diagnostics about this request point: the project file.</summary>
     public string ProjectFile { get; init; } = string.Empty;

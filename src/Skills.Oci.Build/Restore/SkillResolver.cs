@@ -31,7 +31,7 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
         Descriptor? descriptor = null;
         byte[]? manifestBytes = null;
         Digest digest;
-        var locked = group.Entry?.Source;
+        var locked = group.Entry?.RegistrySource;
         if (choice.PinnedDigest is { } pinned)
         {
             digest = pinned;

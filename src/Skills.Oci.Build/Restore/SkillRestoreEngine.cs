@@ -81,7 +81,12 @@ public sealed class SkillRestoreEngine
     {
         var requests = request.ParseReferences();
         var check = new RestoreUpToDateCheck(request, options);
-        if (check.IsUpToDate())
+        // Locked mode compares every package folder with the lock; otherwise a lock that records this project's
+        // package skills as they are resolved now, installed, is the no-op path as for registry skills.
+        var packagesCurrent = request.PackageSkills is not { } packageSkills || (!options.LockedMode && PackageSkillLock.IsCurrent(
+            await LockFile.ReadAsync(request.EffectiveLockFilePath, cancellationToken).ConfigureAwait(false), packageSkills, request.ProjectKey,
+            new SkillMaterializer(request.Root, options.AgentDirectories)));
+        if (packagesCurrent && check.IsUpToDate())
         {
             return new SkillRestoreResult { WasUpToDate = true, Reused = requests.Count };
         }
@@ -184,6 +189,7 @@ public sealed class SkillRestoreEngine
         Phase("resolution");
         var now = LockFile.FormatTimestamp(options.Time.GetUtcNow());
         var desired = LockBuilder.Build(previous, plan, resolved, materializer, now, request.ProjectPath, offline: online is null);
+        desired = PackageSkillLock.Merge(previous, desired, request.PackageSkills, project, exists, materializer, now, options.LockedMode, request.ProjectPath, lockPath);
         if (options.LockedMode && !desired.SameResolutionAs(previous))
         {
             throw LockedModeError(LockBuilder.LockedModeChanges(previous, plan), lockPath);
@@ -197,20 +203,25 @@ public sealed class SkillRestoreEngine
         var verified = record is not null && record.Policy == check.PolicyDigest
             ? new Dictionary<string, string>(record.Verified, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        var own = plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source.IsSameRepository(g.Repository))).OfType<LockEntry>()
+        var own = plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source is RegistryLockSource r && r.IsSameRepository(g.Repository))).OfType<LockEntry>()
             .Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
 
+        var writeLockDone = false;
         var transaction = InstallTransaction.Begin(state);
         var stager = new SkillStager(transaction, materializer, reader, gate, options, request, diagnostics);
         StagingOutcome outcome;
         try
         {
             outcome = await stager.StageAsync(previous, desired, own, resolved.Values.Select(r => r.Artifact).ToList(), verified, cancellationToken).ConfigureAwait(false);
-            if (outcome.Failed)
+            var packages = outcome.Failed ? null
+                : await new PackageSkillStager(transaction, materializer, options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+            if (packages is not { } staged)
             {
                 transaction.Abort();
                 return new SkillRestoreResult { Diagnostics = diagnostics };
             }
+
+            outcome = outcome with { Lock = staged.Lock, InstalledNames = outcome.InstalledNames.Union(staged.Installed, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
 
             desired = outcome.Lock;
             if (options.LockedMode && !desired.SameResolutionAs(previous))
@@ -218,9 +229,12 @@ public sealed class SkillRestoreEngine
                 throw LockedModeError(LockBuilder.LockedModeChanges(previous, plan), lockPath);
             }
 
-            // Locked mode and design-time builds never rewrite the lock (what locked mode may fill in is not a resolution change).
-            var writeLock = !options.LockedMode && online is not null && (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous));
+            // Locked mode never rewrites the lock (what it may fill in is not a resolution change); design-time builds
+            // only for package skills (their packages are local by then; registry entries stay as they were offline).
+            var writeLock = !options.LockedMode && (online is not null || request.PackageSkills is not null) &&
+                            (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous));
             var bytes = writeLock ? (desired with { GeneratedAt = now }).Serialize() : null;
+            writeLockDone = writeLock;
             Phase("fetch, trust and extraction");
             await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
         }
@@ -231,7 +245,7 @@ public sealed class SkillRestoreEngine
         }
 
         // Past the commit point: links and .gitignore follow the lock; a failure here is repaired by the next restore.
-        var lockWritten = !desired.SameContentAs(previous) && online is not null && !options.LockedMode;
+        var lockWritten = writeLockDone;
         materializer.Reconcile(previous, desired, outcome.InstalledNames, outcome.Withdrawn);
         var gitIgnoreWritten = options.UpdateGitIgnore &&
                                await GitIgnoreBlock.UpdateAsync(root, GitIgnoreBlock.PathsFor(desired.Skills), cancellationToken).ConfigureAwait(false);
@@ -253,7 +267,7 @@ public sealed class SkillRestoreEngine
             } : null, exists, cancellationToken).ConfigureAwait(false);
         }
 
-        var changes = online is null ? [] : LockBuilder.Changes(previous, desired).ToList();
+        var changes = writeLockDone ? LockBuilder.Changes(previous, desired).ToList() : [];
         changes.AddRange(outcome.Withdrawn.Select(name => $"removed {name} from the agent folders (it no longer satisfies its trust policy; its lock entry stays)"));
         var reused = desired.Skills.Count(e => own.Contains(e.Name) && !outcome.InstalledNames.Contains(e.Name) && materializer.IsMaterialized(e.Name));
         return new SkillRestoreResult

@@ -18,6 +18,13 @@ public sealed record SkillRestoreRequest
     /// <summary>Overrides <c>&lt;SkillsRoot&gt;/skills.lock.json</c>.</summary>
     public string? LockFilePath { get; init; }
 
+    /// <summary>
+    /// The skills this project's packages bring (from project.assets.json, checked); null when this run
+    /// does not know them (the restore hook runs before NuGet writes the assets): the lock's package
+    /// entries are then carried as they are.
+    /// </summary>
+    public IReadOnlyList<PackageSkillInput>? PackageSkills { get; init; }
+
     public string Root => Path.TrimEndingDirectorySeparator(Path.GetFullPath(SkillsRoot));
 
     public string EffectiveLockFilePath => Path.GetFullPath(LockFilePath ?? Path.Combine(Root, LockFile.FileName));

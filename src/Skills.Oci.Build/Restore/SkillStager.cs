@@ -51,17 +51,18 @@ internal sealed class SkillStager(
     {
         var installs = new List<(LockEntry Entry, bool Changed)>();
         var reverify = new List<LockEntry>();
-        foreach (var entry in desired.Skills.Where(e => e.HasStandardPath))
+        // Package skills are staged by PackageSkillStager.
+        foreach (var entry in desired.Skills.Where(e => e.HasStandardPath && e.Source is RegistryLockSource))
         {
             var old = previous.Find(entry.Name);
-            var changed = old is null || old.Source.Digest != entry.Source.Digest;
+            var changed = old is null || !old.Source.PinsSameContentAs(entry.Source);
             var mine = own.Contains(entry.Name);
             if (changed || (mine && (!materializer.IsPresent(entry.Name) || reinstall?.Contains(entry.Name) == true || await IsDriftedAsync(entry, cancellationToken).ConfigureAwait(false))))
             {
                 materializer.CheckDestination(entry.Name, managed: old is not null && old.HasStandardPath);
                 installs.Add((entry, changed));
             }
-            else if (mine && !gate.IsInactive && (options.Repair || !verified.TryGetValue(entry.Name, out var digest) || digest != entry.Source.Digest.ToString()))
+            else if (mine && !gate.IsInactive && (options.Repair || !verified.TryGetValue(entry.Name, out var digest) || digest != entry.RegistrySource.Digest.ToString()))
             {
                 reverify.Add(entry);
             }
@@ -71,7 +72,7 @@ internal sealed class SkillStager(
 
         // Fetch, verify and extract every install at once (bounded); commit them in the lock's order.
         var outcomes = await BoundedConcurrency.RunAsync(installs, options.MaxParallelism,
-            (install, ct) => PrepareAsync(install.Entry, fresh.FirstOrDefault(a => a.Name == install.Entry.Name && a.Digest == install.Entry.Source.Digest), ct),
+            (install, ct) => PrepareAsync(install.Entry, fresh.FirstOrDefault(a => a.Name == install.Entry.Name && a.Digest == install.Entry.RegistrySource.Digest), ct),
             cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
         var fatal = false;
@@ -100,7 +101,7 @@ internal sealed class SkillStager(
             if (staged.Message is { } message)
             {
                 _messages.Add("Trust: " + message);
-                verified[entry.Name] = entry.Source.Digest.ToString();
+                verified[entry.Name] = entry.RegistrySource.Digest.ToString();
             }
 
             await reader.RememberAsync(staged.Artifact!, cancellationToken).ConfigureAwait(false);
@@ -120,7 +121,7 @@ internal sealed class SkillStager(
         {
             try
             {
-                var trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: !options.Repair, cancellationToken).ConfigureAwait(false);
+                var trust = await gate.CheckAsync(entry.Name, entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, preferSnapshot: !options.Repair, cancellationToken).ConfigureAwait(false);
                 if (trust.Unavailable is { } unavailable)
                 {
                     diagnostics.Add(unavailable);
@@ -128,7 +129,7 @@ internal sealed class SkillStager(
                 }
 
                 _messages.Add("Trust: " + trust.Message);
-                verified[entry.Name] = entry.Source.Digest.ToString();
+                verified[entry.Name] = entry.RegistrySource.Digest.ToString();
             }
             catch (SkillsOciException ex)
             {
@@ -167,11 +168,11 @@ internal sealed class SkillStager(
         var artifact = fresh;
         if (artifact is null && gate.IsInactive)
         {
-            (artifact, prefetched) = await reader.ReadArtifactAndLayerAsync(entry.Source.RepositoryReference, entry.Source.Digest, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+            (artifact, prefetched) = await reader.ReadArtifactAndLayerAsync(entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            artifact ??= await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+            artifact ??= await reader.ReadArtifactAsync(entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         }
 
         if (artifact is null)
@@ -189,7 +190,7 @@ internal sealed class SkillStager(
         SkillTrustOutcome? trust = null;
         if (!gate.IsInactive)
         {
-            trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            trust = await gate.CheckAsync(entry.Name, entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
             if (trust.Unavailable is { } unavailable)
             {
                 return StagedSkill.Skipped(unavailable);

@@ -40,9 +40,16 @@ public static class SkillVerifier
         var materializer = new SkillMaterializer(request.Root, options.AgentDirectories);
         foreach (var entry in lockFile.Skills.Where(e => e.Projects.Contains(request.ProjectKey)))
         {
+            // A package skill's signature is NuGet's (the package trust seam); its folder is compared below like any skill's.
             try
             {
-                var trust = await gate.VerifyOfflineAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, cancellationToken).ConfigureAwait(false);
+                if (entry.Source is not RegistryLockSource registry)
+                {
+                    await CheckContentAsync(entry, materializer, cache, options.Limits, lockPath, diagnostics, messages, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var trust = await gate.VerifyOfflineAsync(entry.Name, registry.RepositoryReference, registry.Digest, cancellationToken).ConfigureAwait(false);
                 messages.Add(trust.Message);
                 if (entry.VerifiedBy is not null && trust.VerifiedBy is not null && entry.VerifiedBy != trust.VerifiedBy)
                 {
@@ -116,9 +123,15 @@ public static class SkillVerifier
     {
         var reader = new SkillContentReader(cache, null, limits);
         SkillArtifact? artifact;
+        if (entry.Source is not RegistryLockSource registry)
+        {
+            // A package skill's layer is not cached: the difference is reported without a file list.
+            return null;
+        }
+
         try
         {
-            artifact = await reader.ReadArtifactAsync(entry.Source.RepositoryReference, entry.Source.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+            artifact = await reader.ReadArtifactAsync(registry.RepositoryReference, registry.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SkillsOciException or RegistryException)
         {

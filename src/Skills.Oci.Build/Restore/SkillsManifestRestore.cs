@@ -100,6 +100,6 @@ public static class SkillsManifestRestore
     private static LockEntry? LockedFor(SkillsManifest manifest, LockFile lockFile, ImageReference source)
     {
         var project = manifest.ToRestoreRequest().ProjectKey;
-        return lockFile.Skills.FirstOrDefault(e => e.Source.IsSameRepository(source) && e.Projects.Contains(project, StringComparer.Ordinal));
+        return lockFile.Skills.FirstOrDefault(e => e.Source is RegistryLockSource registry && registry.IsSameRepository(source) && e.Projects.Contains(project, StringComparer.Ordinal));
     }
 }

@@ -77,6 +77,19 @@ public sealed class RestoreSkills : SkillsOciTask
     internal void LogDroppedPolicies() =>
         LogDiagnostics(Skills.Oci.Build.Trust.Policy.WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()));
 
+    /// <summary>
+    /// <c>$(ProjectAssetsFile)</c>, given only once NuGet has written it for this restore (the package
+    /// pass after Restore, the pre-build check, design-time builds): the project's package skills are
+    /// then restored too. Empty: the lock's package entries are carried as they are.
+    /// </summary>
+    public string? ProjectAssetsFile { get; set; }
+
+    /// <summary><c>$(SkillsFromPackages)</c>: false ignores every package's skills (their entries are pruned).</summary>
+    public bool SkillsFromPackages { get; set; } = true;
+
+    /// <summary>Package ids whose skills are ignored: <c>@(SkillPackageExclude)</c> patterns and PackageReference items with <c>IncludeSkills="false"</c>.</summary>
+    public string[] SkillPackageExcludes { get; set; } = [];
+
     /// <summary><c>$(MSBuildRestoreSessionId)</c>: one restore calls the hook per framework; the first call does the work.</summary>
     public string? RestoreSessionId { get; set; }
 
@@ -87,7 +100,7 @@ public sealed class RestoreSkills : SkillsOciTask
     {
         var projectPath = Path.GetFullPath(ProjectPath);
         var dedupeKey = RestoreSessionId is { Length: > 0 } session
-            ? $"Skills.Oci.RestoreSkills|{session}|{projectPath}|{Offline}|{UpdateAll}|{string.Join(";", SkillsToUpdate)}"
+            ? $"Skills.Oci.RestoreSkills|{session}|{projectPath}|{Offline}|{UpdateAll}|{string.Join(";", SkillsToUpdate)}|{ProjectAssetsFile}"
             : null;
         if (dedupeKey is not null && BuildEngine is IBuildEngine4 engine4 &&
             engine4.GetRegisteredTaskObject(dedupeKey, RegisteredTaskObjectLifetime.Build) is not null)
@@ -104,6 +117,18 @@ public sealed class RestoreSkills : SkillsOciTask
             References = SkillReferences.Select(ToReference).ToList(),
             LockFilePath = string.IsNullOrWhiteSpace(LockFile) ? null : LockFile,
         };
+        if (!string.IsNullOrWhiteSpace(ProjectAssetsFile) && File.Exists(ProjectAssetsFile))
+        {
+            var collected = await Hosting.PackageSkillCollector.CollectAsync(ProjectAssetsFile, SkillsFromPackages, SkillPackageExcludes, Skills.Oci.Build.Oci.OciLimits.Default, cancellationToken).ConfigureAwait(false);
+            if (collected.Diagnostics.Count > 0)
+            {
+                // A refused package skill fails the restore before anything is written.
+                LogDiagnostics(Offline ? collected.Diagnostics.Select(d => d with { Severity = DiagnosticSeverity.Warning }) : collected.Diagnostics);
+                return;
+            }
+
+            request = request with { PackageSkills = collected.Skills };
+        }
         var options = new SkillRestoreOptions
         {
             AgentDirectories = AgentDirectories
@@ -242,8 +267,12 @@ public sealed class RestoreSkills : SkillsOciTask
     }
 
     /// <summary>Policy items with their metadata and the file that declared them (relative Key paths are relative to it).</summary>
+    /// <summary>
+    /// The registry policies. <c>nuget:</c> items are package-id policies, checked for package skills at
+    /// one seam (Restore/PackageSkillTrust.VerifyAsync), not registry patterns: they are left out here.
+    /// </summary>
     internal static IReadOnlyList<SkillTrustPolicyItem> ToPolicies(ITaskItem[] items) =>
-        items.Select(item =>
+        items.Where(item => !item.ItemSpec.TrimStart().StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)).Select(item =>
         {
             var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (System.Collections.DictionaryEntry entry in item.CloneCustomMetadata())

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Skills.Oci.Build.Hosting;
+using Skills.Oci.Build.NuGet;
+using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Restore;
 using Skills.Oci.Tool.Cli;
@@ -50,11 +53,21 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         }
 
         var (root, lockPath) = _root.Resolve(parse, workingDirectory);
+        // Package skills come from the global packages folder (NUGET_PACKAGES, else ~/.nuget/packages).
+        var lockFile = await LockFile.ReadAsync(lockPath ?? Path.Combine(root, LockFile.FileName), cancellationToken).ConfigureAwait(false);
+        var packages = lockFile is null ? new CollectedPackageSkills([], [])
+            : await PackageSkillCollector.ForLockAsync(lockFile, PackageSkillFolders.DefaultGlobalPackagesFolder(), OciLimits.Default, cancellationToken).ConfigureAwait(false);
+        if (packages.Diagnostics.Count > 0)
+        {
+            human.Diagnostics(packages.Diagnostics);
+            return ExitCodes.Failure;
+        }
+
         LockSyncResult result;
         using (var source = new LazyRegistrySource(new RegistryClientOptions()))
         {
             result = await new LockSync(source.Get)
-                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory) }, cancellationToken).ConfigureAwait(false);
+                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory), PackageSkills = packages.Skills }, cancellationToken).ConfigureAwait(false);
         }
 
         human.Diagnostics(result.Diagnostics);

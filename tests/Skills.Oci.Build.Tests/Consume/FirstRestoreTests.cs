@@ -25,8 +25,8 @@ public sealed class FirstRestoreTests(RegistryFixture fixture)
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills);
         Assert.Equal("pdf", entry.Name);
         Assert.Equal(".agents/skills/pdf", entry.Path);
-        Assert.Equal("1.0.0", entry.Source.Tag);
-        Assert.Equal(digest, entry.Source.Digest);
+        Assert.Equal("1.0.0", entry.RegistrySource.Tag);
+        Assert.Equal(digest, entry.RegistrySource.Digest);
         Assert.Equal($"{publisher.Repo("pdf")}:1.0.0@{digest}", entry.Source.Ref);
         Assert.Equal([new LockRequest("src/App/App.csproj", "1.0.0")], entry.Requests);
         Assert.Equal(["src/App/App.csproj"], entry.Projects);

@@ -56,7 +56,7 @@ public sealed class LockTests(RegistryFixture fixture)
 
         Assert.True(first.Succeeded, first.ToString());
         Assert.Equal(["ranged=1.0.0", "float-a=1.1.0", "float-b=1.1.0"], Tags(repo, "ranged", "float-a", "float-b"));
-        Assert.Equal(ranged, Locked(repo, "ranged").Source.Digest);
+        Assert.Equal(ranged, Locked(repo, "ranged").RegistrySource.Digest);
 
         // New tags, and the locked tag re-pushed with other content: a restore keeps every locked digest
         // and reinstalls a deleted skill from the cache with no tag lookup (no request at all).
@@ -78,14 +78,14 @@ public sealed class LockTests(RegistryFixture fixture)
 
         Assert.True(updateOne.Succeeded, updateOne.ToString());
         Assert.Equal(["ranged=1.0.0", "float-a=1.2.0", "float-b=1.1.0"], Tags(repo, "ranged", "float-a", "float-b"));
-        Assert.Equal(ranged, Locked(repo, "ranged").Source.Digest);
+        Assert.Equal(ranged, Locked(repo, "ranged").RegistrySource.Digest);
 
         var updateAll = await cli.RunAsync("msbuild", "-t:UpdateSkills");
 
         Assert.True(updateAll.Succeeded, updateAll.ToString());
         Assert.Equal(["ranged=1.0.0", "float-a=1.2.0", "float-b=1.2.0"], Tags(repo, "ranged", "float-a", "float-b"));
         // Re-resolving the range found the re-pushed 1.0.0.
-        Assert.NotEqual(ranged, Locked(repo, "ranged").Source.Digest);
+        Assert.NotEqual(ranged, Locked(repo, "ranged").RegistrySource.Digest);
         Assert.Equal("re-pushed", File.ReadAllText(repo.SkillFile("ranged", "v.txt")));
     }
 
@@ -124,5 +124,5 @@ public sealed class LockTests(RegistryFixture fixture)
         LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Find(name)!;
 
     private static string[] Tags(ConsumerWorkspace repo, params string[] names) =>
-        names.Select(name => $"{name}={Locked(repo, name).Source.Tag}").ToArray();
+        names.Select(name => $"{name}={Locked(repo, name).RegistrySource.Tag}").ToArray();
 }

@@ -67,6 +67,6 @@ public sealed class OtherToolsInteropTests(RegistryFixture fixture)
         Assert.Equal("# Python\n", File.ReadAllText(repo.SkillFile("py-skill")).Split("---\n")[^1]);
         Assert.Equal("#!/bin/sh\necho python\n", File.ReadAllText(repo.SkillFile("py-skill", "scripts/run.sh")));
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills);
-        Assert.Equal(digest, entry.Source.Digest.ToString());
+        Assert.Equal(digest, entry.RegistrySource.Digest.ToString());
     }
 }

@@ -48,7 +48,7 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
 
         Assert.True(update.Succeeded, update.ToString());
         Assert.StartsWith("Skills: updated pdf 1.0.0 -> 1.1.0 (sha256:", Assert.Single(SkillLines(update)), StringComparison.Ordinal);
-        Assert.Equal("1.1.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal("1.1.0", Entry(repo, "pdf").RegistrySource.Tag);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
 
         var first = await cli.RunAsync("restore", "S.slnx", "-m:2");
         Assert.True(first.Succeeded, first.ToString());
-        Assert.Equal("1.1.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal("1.1.0", Entry(repo, "pdf").RegistrySource.Tag);
 
         // Before: SKOCI3021 "no tag satisfies both", as if Lib asked what App had asked.
         repo.WriteProject("App/App.csproj", (publisher.Repo("pdf"), "[1.2.0]"));
@@ -76,10 +76,10 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
 
         Assert.True(changed.Succeeded, changed.ToString());
         var entry = Entry(repo, "pdf");
-        Assert.Equal("1.2.0", entry.Source.Tag);
+        Assert.Equal("1.2.0", entry.RegistrySource.Tag);
         Assert.Equal([new LockRequest("App/App.csproj", "[1.2.0]"), new LockRequest("Lib/Lib.csproj", "1.0.0")], entry.Requests);
         Assert.True((await cli.RunAsync("restore", "S.slnx")).Succeeded);
-        Assert.Equal("1.2.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal("1.2.0", Entry(repo, "pdf").RegistrySource.Tag);
     }
 
     [Fact]
@@ -192,13 +192,13 @@ public sealed class TeamRestoreTests(RegistryFixture fixture)
         var restore = await repo.Cli().RunAsync("restore", "S.slnx");
         Assert.True(restore.Succeeded, restore.ToString());
         Assert.Empty(restore.WarningCodes());
-        Assert.Equal("1.3.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal("1.3.0", Entry(repo, "pdf").RegistrySource.Tag);
 
         // Before: UpdateSkills in Lib moved the skill down to 1.0.0, silently.
         var update = await repo.Cli("Lib").RunAsync("msbuild", "-t:UpdateSkills", "-p:SkillsToUpdate=\"pdf;pfd\"");
 
         Assert.True(update.Succeeded, update.ToString());
-        Assert.Equal("1.3.0", Entry(repo, "pdf").Source.Tag);
+        Assert.Equal("1.3.0", Entry(repo, "pdf").RegistrySource.Tag);
         Assert.Equal([ErrorCodes.SkillsToUpdateMatchesNothing], update.WarningCodes().Distinct());
         Assert.Contains("'pfd'", update.Output, StringComparison.Ordinal);
     }

@@ -119,7 +119,7 @@ public sealed class InstallTransactionTests : IDisposable
         var gone = "sha256:" + new string('e', 64);
         var text = File.ReadAllText(_ws.LockPath);
         var pdf = LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Find("pdf")!;
-        File.WriteAllText(_ws.LockPath, text.Replace(pdf.Source.Digest.ToString(), gone, StringComparison.Ordinal));
+        File.WriteAllText(_ws.LockPath, text.Replace(pdf.RegistrySource.Digest.ToString(), gone, StringComparison.Ordinal));
 
         // A fresh clone: no folders, an empty cache.
         Directory.Delete(Path.Combine(_ws.Root, ".agents"), recursive: true);

@@ -134,7 +134,7 @@ public sealed class LockFileTests
     {
         var entry = LockFile.Parse(Encoding.UTF8.GetBytes(Example(registry: "registry-1.docker.io")), "l.json").Skills[0];
 
-        Assert.Equal("docker.io", entry.Source.Registry);
+        Assert.Equal("docker.io", entry.RegistrySource.Registry);
         Assert.StartsWith("docker.io/", entry.Source.Ref, StringComparison.Ordinal);
     }
 

@@ -176,7 +176,7 @@ public sealed class LockSyncTests : IDisposable
     {
         Name = name,
         Path = LockEntry.PrimaryPath(name),
-        Source = new LockSource("localhost:5000", "skills/" + name, "1.0.0", Digest.ComputeSha256("x"u8)),
+        Source = new RegistryLockSource("localhost:5000", "skills/" + name, "1.0.0", Digest.ComputeSha256("x"u8)),
         InstalledAt = "2026-04-02T08:11:09Z",
         VerifiedBy = verifiedBy,
     };

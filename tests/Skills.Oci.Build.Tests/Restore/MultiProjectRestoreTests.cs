@@ -59,7 +59,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var entry = Assert.Single(ReadLock().Skills);
-        Assert.Equal("1.0.0", entry.Source.Tag);
+        Assert.Equal("1.0.0", entry.RegistrySource.Tag);
         Assert.Equal([A, B], entry.Projects);
     }
 
@@ -73,7 +73,7 @@ public sealed class MultiProjectRestoreTests : IDisposable
         var result = await _ws.RestoreAsync(B, null, Ref("pdf", "[1.5.0]"));
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        Assert.Equal("1.5.0", ReadLock().Skills[0].Source.Tag);
+        Assert.Equal("1.5.0", ReadLock().Skills[0].RegistrySource.Tag);
         Assert.True((await _ws.RestoreAsync(A, null, Ref("pdf", "1.0.0"))).WasUpToDate);
     }
 
@@ -143,20 +143,20 @@ public sealed class MultiProjectRestoreTests : IDisposable
         await _ws.Registry.PublishSkillAsync("docx", "1.1.0");
 
         await _ws.RestoreAsync(A, null, Ref("pdf", "1.*"), Ref("docx", "1.*"));
-        Assert.All(ReadLock().Skills, s => Assert.Equal("1.0.0", s.Source.Tag));
+        Assert.All(ReadLock().Skills, s => Assert.Equal("1.0.0", s.RegistrySource.Tag));
 
         var result = await _ws.RestoreAsync(A, _ws.Options(Now.AddDays(1)) with { SkillsToUpdate = ["pdf"] }, Ref("pdf", "1.*"), Ref("docx", "1.*"));
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var skills = ReadLock().Skills;
-        Assert.Equal("1.0.0", skills.Single(s => s.Name == "docx").Source.Tag);
+        Assert.Equal("1.0.0", skills.Single(s => s.Name == "docx").RegistrySource.Tag);
         Assert.Equal("2026-04-02T08:11:09Z", skills.Single(s => s.Name == "docx").InstalledAt);
         var pdf = skills.Single(s => s.Name == "pdf");
-        Assert.Equal("1.1.0", pdf.Source.Tag);
+        Assert.Equal("1.1.0", pdf.RegistrySource.Tag);
         Assert.Equal("2026-04-03T08:11:09Z", pdf.InstalledAt);
 
         await _ws.RestoreAsync(A, _ws.Options() with { UpdateAll = true }, Ref("pdf", "1.*"), Ref("docx", "1.*"));
-        Assert.All(ReadLock().Skills, s => Assert.Equal("1.1.0", s.Source.Tag));
+        Assert.All(ReadLock().Skills, s => Assert.Equal("1.1.0", s.RegistrySource.Tag));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class RootWideResolutionTests : IDisposable
 
         Ok(result);
         var entry = Entry();
-        Assert.Equal("1.2.0", entry.Source.Tag);
+        Assert.Equal("1.2.0", entry.RegistrySource.Tag);
         Assert.Equal([new LockRequest(App, "[1.2.0]"), new LockRequest(Lib, "1.0.0")], entry.Requests);
         Assert.Contains(result.Changes, c => c.StartsWith("updated pdf 1.1.0 -> 1.2.0 (sha256:", StringComparison.Ordinal));
     }
@@ -51,11 +51,11 @@ public sealed class RootWideResolutionTests : IDisposable
         await PublishAsync("1.0.0", "1.3.0");
         Ok(await _ws.RestoreAsync(App, null, Ref("pdf", "1.*")));
         Ok(await _ws.RestoreAsync(Lib, null, Ref("pdf", "1.0.0")));
-        Assert.Equal("1.3.0", Entry().Source.Tag);
+        Assert.Equal("1.3.0", Entry().RegistrySource.Tag);
 
         Ok(await _ws.RestoreAsync(Lib, _ws.Options() with { UpdateAll = true }, Ref("pdf", "1.0.0")));
 
-        Assert.Equal("1.3.0", Entry().Source.Tag);
+        Assert.Equal("1.3.0", Entry().RegistrySource.Tag);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class RootWideResolutionTests : IDisposable
 
         Ok(await _ws.RestoreAsync(App, _ws.Options() with { UpdateAll = true }, Ref("pdf", "1.*")));
 
-        Assert.Equal("1.4.0", Entry().Source.Tag);
+        Assert.Equal("1.4.0", Entry().RegistrySource.Tag);
         Assert.True((await _ws.RestoreAsync(Lib, null, Ref("pdf", "1.*"))).WasUpToDate);
     }
 
@@ -103,7 +103,7 @@ public sealed class RootWideResolutionTests : IDisposable
         }
 
         Assert.Single(locks.Distinct());
-        Assert.Equal("1.2.0", Entry().Source.Tag);
+        Assert.Equal("1.2.0", Entry().RegistrySource.Tag);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class RootWideResolutionTests : IDisposable
 
         Ok(await _ws.RestoreAsync(Lib, null, Ref("pdf", "1.0.0")));
 
-        Assert.Equal("1.0.0", Entry().Source.Tag);
+        Assert.Equal("1.0.0", Entry().RegistrySource.Tag);
         Assert.Equal([new LockRequest(Lib, "1.0.0")], Entry().Requests);
     }
 
@@ -165,7 +165,7 @@ public sealed class RootWideResolutionTests : IDisposable
         Assert.Equal(ErrorCodes.TagMoved, warning.Code);
         Assert.Contains(first.Digest.ToString(), warning.Message, StringComparison.Ordinal);
         Assert.Contains(second.Digest.ToString(), warning.Message, StringComparison.Ordinal);
-        Assert.Equal(second.Digest, Entry().Source.Digest);
+        Assert.Equal(second.Digest, Entry().RegistrySource.Digest);
     }
 
     [Fact]

@@ -94,8 +94,8 @@ public sealed class SkillRestoreEngineTests : IDisposable
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Equal(0, _ws.Source.TagLists);
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
-        Assert.Equal("skills/pdf", entry.Source.Repository);
-        Assert.Equal("1.0.0", entry.Source.Tag);
+        Assert.Equal("skills/pdf", entry.RegistrySource.Repository);
+        Assert.Equal("1.0.0", entry.RegistrySource.Tag);
         Assert.Equal($"localhost:5000/skills/pdf:1.0.0@{manifest.Digest}", entry.Source.Ref);
         Assert.Null(Assert.Single(entry.Requests).Version);
     }
@@ -109,7 +109,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
-        Assert.Equal(string.Empty, entry.Source.Tag);
+        Assert.Equal(string.Empty, entry.RegistrySource.Tag);
         Assert.Equal($"localhost:5000/skills/pdf@{manifest.Digest}", entry.Source.Ref);
         Assert.Equal(manifest.Digest, Assert.Single(entry.Requests).Digest);
         Assert.DoesNotContain("requestedVersion", File.ReadAllText(_ws.LockPath), StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var entry = Assert.Single(LockFile.Parse(File.ReadAllBytes(_ws.LockPath), _ws.LockPath).Skills);
-        Assert.Equal("latest", entry.Source.Tag);
+        Assert.Equal("latest", entry.RegistrySource.Tag);
         Assert.Equal("latest", Assert.Single(entry.Requests).Version);
     }
 

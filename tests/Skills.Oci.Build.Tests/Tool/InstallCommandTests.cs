@@ -227,7 +227,7 @@ public sealed partial class InstallCommandTests(RegistryFixture fixture)
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     private static string[] Tags(ConsumerWorkspace repo) =>
-        LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills.Select(s => $"{s.Name}={s.Source.Tag}").ToArray();
+        LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Skills.Select(s => $"{s.Name}={s.RegistrySource.Tag}").ToArray();
 
     [GeneratedRegex("\"(generatedAt|installedAt)\": \"[^\"]*\"")]
     private static partial Regex Timestamp();

@@ -32,7 +32,7 @@ public sealed class ListCommandTests(RegistryFixture fixture)
         Assert.Equal(["alias", "current", "exact", "floating"], lines.Skip(1).Select(l => l.Split(' ')[0]));
         var exactRow = lines.Single(l => l.StartsWith("exact ", StringComparison.Ordinal));
         Assert.Contains("[1.0.0]", exactRow, StringComparison.Ordinal);
-        Assert.Contains(lockFile.Find("exact")!.Source.Digest.ToString()[..19], exactRow, StringComparison.Ordinal);
+        Assert.Contains(lockFile.Find("exact")!.RegistrySource.Digest.ToString()[..19], exactRow, StringComparison.Ordinal);
         Assert.EndsWith("App/App.csproj", exactRow, StringComparison.Ordinal);
         Assert.Contains(":latest", lines.Single(l => l.StartsWith("alias ", StringComparison.Ordinal)), StringComparison.Ordinal);
 
@@ -47,7 +47,7 @@ public sealed class ListCommandTests(RegistryFixture fixture)
             Assert.Equal("[1.0.0]", exact.GetProperty("requests")[0].GetProperty("version").GetString());
             Assert.Equal("App/App.csproj", exact.GetProperty("requests")[0].GetProperty("project").GetString());
             Assert.Equal("1.0.0", exact.GetProperty("resolvedTag").GetString());
-            Assert.Equal(lockFile.Find("exact")!.Source.Digest.ToString(), exact.GetProperty("digest").GetString());
+            Assert.Equal(lockFile.Find("exact")!.RegistrySource.Digest.ToString(), exact.GetProperty("digest").GetString());
             Assert.Equal(JsonValueKind.Null, exact.GetProperty("verifiedBy").ValueKind);
             Assert.Equal(["App/App.csproj"], exact.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
             Assert.Equal(JsonValueKind.Null, exact.GetProperty("outdated").ValueKind);
@@ -100,7 +100,7 @@ public sealed class ListCommandTests(RegistryFixture fixture)
         }
 
         // list reads; it never changes the lock.
-        Assert.Equal(lockFile.Find("floating")!.Source.Tag, LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Find("floating")!.Source.Tag);
+        Assert.Equal(lockFile.Find("floating")!.RegistrySource.Tag, LockFile.Parse(File.ReadAllBytes(repo.LockPath), repo.LockPath).Find("floating")!.RegistrySource.Tag);
     }
 
     [Fact]

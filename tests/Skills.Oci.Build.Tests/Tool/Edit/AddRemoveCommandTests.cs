@@ -37,7 +37,7 @@ public sealed class AddRemoveCommandTests(RegistryFixture fixture)
         // Only the project file is edited: the imports beside it stay as they were.
         Assert.Equal("<Project />\n", File.ReadAllText(repo.File("Directory.Build.props")));
         var entry = Assert.Single(ReadLock(repo).Skills);
-        Assert.Equal(newest, entry.Source.Digest);
+        Assert.Equal(newest, entry.RegistrySource.Digest);
         Assert.Equal(["app/app.csproj"], entry.Projects);
 
         var removed = await tool.RunAsync("remove", "pdf");
@@ -69,7 +69,7 @@ public sealed class AddRemoveCommandTests(RegistryFixture fixture)
         Assert.Equal(before, unchanged);
         Assert.True(updated.Succeeded, updated.ToString());
         Assert.Equal(before.Replace("Version=\"1.0.0\"", "Version=\"2.0.0\"", StringComparison.Ordinal), File.ReadAllText(project));
-        Assert.Equal("2.0.0", Assert.Single(ReadLock(repo).Skills).Source.Tag);
+        Assert.Equal("2.0.0", Assert.Single(ReadLock(repo).Skills).RegistrySource.Tag);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class AddRemoveCommandTests(RegistryFixture fixture)
         var locked = ReadLock(repo);
         Assert.Equal(["pdf", "review"], locked.Skills.Select(s => s.Name));
         Assert.All(locked.Skills, s => Assert.Equal(["skills.json"], s.Projects));
-        Assert.Equal(pdf, locked.Find("pdf")!.Source.Digest);
+        Assert.Equal(pdf, locked.Find("pdf")!.RegistrySource.Digest);
         Assert.Equal("1.0.0", locked.Find("pdf")!.Requests.Single().Tag);
         Assert.True(File.Exists(repo.SkillFile("pdf")));
         Assert.True(File.Exists(Path.Combine(repo.ClaudeLink("review"), "SKILL.md")));
