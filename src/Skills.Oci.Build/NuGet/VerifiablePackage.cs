@@ -14,9 +14,15 @@ public sealed record VerifiablePackage(string Id, string Version, string NupkgPa
     /// <summary>The package <paramref name="id"/> <paramref name="version"/> (normalized, as in project.assets.json) in <paramref name="packagesFolder"/>.</summary>
     public static VerifiablePackage InGlobalPackagesFolder(string packagesFolder, string id, string version)
     {
+        return InPackageFolder(Path.Combine(packagesFolder, id.ToLowerInvariant(), version.ToLowerInvariant()), id, version);
+    }
+
+    /// <summary>The package <paramref name="id"/> <paramref name="version"/> extracted in <paramref name="packageFolder"/> (<c>&lt;folder&gt;/&lt;id lower&gt;/&lt;version lower&gt;</c>).</summary>
+    public static VerifiablePackage InPackageFolder(string packageFolder, string id, string version)
+    {
         var lowerId = id.ToLowerInvariant();
         var lowerVersion = version.ToLowerInvariant();
-        return new VerifiablePackage(id, version, Path.Combine(Path.GetFullPath(packagesFolder), lowerId, lowerVersion, $"{lowerId}.{lowerVersion}.nupkg"));
+        return new VerifiablePackage(id, version, Path.Combine(Path.GetFullPath(packageFolder), $"{lowerId}.{lowerVersion}.nupkg"));
     }
 
     public string Display => $"{Id} {Version}";

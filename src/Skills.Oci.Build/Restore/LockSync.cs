@@ -185,7 +185,7 @@ public sealed class LockSync(Func<ISkillSource?> source)
             var stager = new SkillStager(transaction, materializer, reader, gate, options, restoreRequest, diagnostics);
             outcome = await stager.StageAsync(previous, lockFile, entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal), [], verified, cancellationToken, reinstall).ConfigureAwait(false);
             diagnostics.AddRange(Mismatches(lockFile, outcome, lockPath));
-            var packages = await new PackageSkillStager(transaction, materializer, options, restoreRequest, diagnostics).StageAsync(previous, lockFile, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+            var packages = await new PackageSkillStager(transaction, materializer, PackageSkillTrust.FromLock, options, restoreRequest, diagnostics).StageAsync(previous, lockFile, request.PackageSkills, cancellationToken).ConfigureAwait(false);
             if (packages is { } staged)
             {
                 outcome = outcome with { InstalledNames = outcome.InstalledNames.Union(staged.Installed, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };

@@ -11,7 +11,7 @@ namespace Skills.Oci.Build.Restore;
 /// package version's content never changes, so a difference is a tampered package folder), and the
 /// folder installed when it is new, changed or missing. The global packages folder is only read.
 /// </summary>
-internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMaterializer materializer, SkillRestoreOptions options, SkillRestoreRequest request, List<Diagnostic> diagnostics)
+internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMaterializer materializer, PackageSkillTrust trust, SkillRestoreOptions options, SkillRestoreRequest request, List<Diagnostic> diagnostics)
 {
     /// <returns>The lock with the content digests recorded, the names installed, or null when a skill was refused (nothing may be committed).</returns>
     public async Task<(LockFile Lock, IReadOnlySet<string> Installed)?> StageAsync(LockFile previous, LockFile desired, IReadOnlyList<PackageSkillInput>? packageSkills, CancellationToken cancellationToken)
@@ -57,7 +57,19 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
                 continue;
             }
 
-            var verifiedBy = await PackageSkillTrust.VerifyAsync(input, options, cancellationToken).ConfigureAwait(false);
+            string? verifiedBy;
+            try
+            {
+                verifiedBy = await trust.VerifyAsync(input, old, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SkillsOciException refused)
+            {
+                // Every refused package is reported; none of this restore's changes is committed.
+                diagnostics.Add(refused.Diagnostic);
+                failed = true;
+                continue;
+            }
+
             records[entry.Name] = (verifiedBy, digest);
             if (changed || !materializer.IsPresent(entry.Name))
             {

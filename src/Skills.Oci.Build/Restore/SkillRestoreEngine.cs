@@ -214,7 +214,7 @@ public sealed class SkillRestoreEngine
         {
             outcome = await stager.StageAsync(previous, desired, own, resolved.Values.Select(r => r.Artifact).ToList(), verified, cancellationToken).ConfigureAwait(false);
             var packages = outcome.Failed ? null
-                : await new PackageSkillStager(transaction, materializer, options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+                : await new PackageSkillStager(transaction, materializer, PackageSkillTrust.ForRestore(policies, options, request.ProjectPath), options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
             if (packages is not { } staged)
             {
                 transaction.Abort();

@@ -1,5 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
+using Skills.Oci.Build.Trust.Packages;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;
@@ -81,6 +82,12 @@ public sealed record SkillRestoreOptions
 
     /// <summary><c>SkillsRequireSignatures</c>: a skill no policy covers is an error.</summary>
     public bool RequireSignatures { get; init; }
+
+    /// <summary>
+    /// Runs <c>dotnet</c> for NuGet's verification of package signatures (<c>nuget:</c> policies); the hosts
+    /// pass <c>Hosting.DotnetHost.RunAsync</c>, the one process runner, which lives above this layer.
+    /// </summary>
+    public DotnetCommand? Dotnet { get; init; }
 
     /// <summary><c>SkillsTrustedRoot</c>: a trusted_root.json; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }

@@ -143,6 +143,7 @@ public sealed class RestoreSkills : SkillsOciTask
             CachePath = string.IsNullOrWhiteSpace(CachePath) ? null : CachePath,
             TrustPolicies = ToPolicies(TrustPolicies),
             RequireSignatures = RequireSignatures,
+            Dotnet = RunDotnet,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
             Repair = Repair,
             MaxParallelism = ParseParallelism(MaxParallelDownloads),
@@ -266,13 +267,12 @@ public sealed class RestoreSkills : SkillsOciTask
             ProjectPath);
     }
 
-    /// <summary>Policy items with their metadata and the file that declared them (relative Key paths are relative to it).</summary>
     /// <summary>
-    /// The registry policies. <c>nuget:</c> items are package-id policies, checked for package skills at
-    /// one seam (Restore/PackageSkillTrust.VerifyAsync), not registry patterns: they are left out here.
+    /// Policy items with their metadata and the file that declared them (relative Key paths are relative to
+    /// it). Registry and <c>nuget:</c> package policies alike: the policy set tells them apart.
     /// </summary>
     internal static IReadOnlyList<SkillTrustPolicyItem> ToPolicies(ITaskItem[] items) =>
-        items.Where(item => !item.ItemSpec.TrimStart().StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)).Select(item =>
+        items.Select(item =>
         {
             var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (System.Collections.DictionaryEntry entry in item.CloneCustomMetadata())

@@ -22,6 +22,10 @@ public abstract class SkillsOciTask : MSBuildTask, ICancelableTask
 
     public void Cancel() => _cancellation.Cancel();
 
+    /// <summary>Runs <c>dotnet</c> (the host that runs this build) for NuGet's signature verification.</summary>
+    protected static Task<int> RunDotnet(IReadOnlyList<string> arguments, string workingDirectory, Action<string, bool> line, CancellationToken cancellationToken) =>
+        DotnetHost.RunAsync(arguments, workingDirectory, line, cancellationToken);
+
     public sealed override bool Execute()
     {
         try
