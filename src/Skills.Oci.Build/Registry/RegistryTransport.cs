@@ -23,6 +23,7 @@ internal sealed class RegistryTransport : IDisposable
     private readonly HttpClient _secure;
     private readonly Lazy<HttpClient> _insecure;
     private readonly ConcurrentDictionary<string, string> _schemes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _schemeProbes = new(StringComparer.OrdinalIgnoreCase);
 
     public RegistryTransport(RegistryClientOptions options)
     {
@@ -44,13 +45,53 @@ internal sealed class RegistryTransport : IDisposable
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
         var retries = _retries.Start();
-        var authorized = false;
-        Exception? tlsFailure = null;
-        if (request.AbsoluteUri is null)
+        var probe = await AwaitSchemeAsync(request, cancellationToken).ConfigureAwait(false);
+        try
         {
-            await Authenticator.AuthenticateAheadAsync(request.Target, request.Scopes, request.Operation, cancellationToken).ConfigureAwait(false);
+            if (request.AbsoluteUri is null)
+            {
+                await Authenticator.AuthenticateAheadAsync(request.Target, request.Scopes, request.Operation, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await SendDecidedAsync(request, retries, probe, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            probe?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// A host that may fall back to plain HTTP and whose scheme is not known yet is probed by one
+    /// request; the others wait for its first answer and then use the scheme it found. Without this,
+    /// every request of a concurrent restore would try TLS at once, and all but the first would see
+    /// their TLS failure as a transient error and back off (about a second each on a loopback registry).
+    /// Returns the gate to open when this request is the probe.
+    /// </summary>
+    private async Task<TaskCompletionSource?> AwaitSchemeAsync(RegistryRequest request, CancellationToken cancellationToken)
+    {
+        var host = request.Target.RegistryHost;
+        if (request.AbsoluteUri is not null || _schemes.ContainsKey(host) || !(request.Target.IsLoopback || _options.IsInsecure(host)))
+        {
+            return null;
         }
 
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var current = _schemeProbes.GetOrAdd(host, mine);
+        if (current == mine)
+        {
+            return mine;
+        }
+
+        // A probe that failed before deciding leaves the scheme unknown: this request then tries itself.
+        await current.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task<HttpResponseMessage> SendDecidedAsync(RegistryRequest request, RetryBudget retries, TaskCompletionSource? probe, CancellationToken cancellationToken)
+    {
+        var authorized = false;
+        Exception? tlsFailure = null;
         while (true)
         {
             var uri = BuildUri(request);
@@ -88,6 +129,9 @@ internal sealed class RegistryTransport : IDisposable
             {
                 _schemes[request.Target.RegistryHost] = uri.Scheme;
             }
+
+            // The scheme is decided: requests waiting for this probe go ahead.
+            probe?.TrySetResult();
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && IsSameOrigin(request, uri))
             {

@@ -21,6 +21,11 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     /// <summary>True when no source may be used (offline), so a cache miss means "unavailable".</summary>
     public bool IsOffline => source is null;
 
+    /// <summary>Where the per-skill reads' time goes (logged at detailed verbosity); null to not measure.</summary>
+    public RestoreTimings? Timings { get; init; }
+
+    internal RestoreTimings.Measurement Measure(string step) => Timings?.Measure(step) ?? default;
+
     /// <summary>Reads and checks manifest and config by digest; null when offline and not cached.</summary>
     /// <param name="knownManifest">The manifest bytes already fetched with <paramref name="knownDescriptor"/> (verified here again).</param>
     public async Task<SkillArtifact?> ReadArtifactAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
@@ -66,11 +71,18 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 
     private async Task<(Descriptor Descriptor, byte[] Bytes, SkillManifest Skill)?> ReadManifestAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
     {
+        using var measured = Measure("manifest");
         Descriptor descriptor;
         byte[] manifestBytes;
-        if (await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false) is { } cached)
+        (Descriptor, byte[])? cached;
+        using (Measure("manifest cache read"))
         {
-            (descriptor, manifestBytes) = cached;
+            cached = await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cached is { } hit)
+        {
+            (descriptor, manifestBytes) = hit;
         }
         else if (source is null)
         {
@@ -86,6 +98,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             else
             {
                 // A locked digest: one GET gives descriptor and body (a HEAD first would only add a round trip).
+                using var request = Measure("manifest request");
                 (descriptor, fetched) = await source.FetchTaggedManifestAsync(repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
             }
 
@@ -106,6 +119,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 
     private async Task<SkillArtifact?> ReadConfigAsync(ImageReference repository, (Descriptor Descriptor, byte[] Bytes, SkillManifest Skill) manifest, string display, CancellationToken cancellationToken)
     {
+        using var measured = Measure("config");
         var (descriptor, manifestBytes, skill) = manifest;
         var configBytes = SkillArtifactReader.ReadInlineConfig(skill, display)
                           ?? await cache.TryReadBlobAsync(skill.Config, limits.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
@@ -143,6 +157,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             return null;
         }
 
+        using var measured = Measure("layer download");
         await using var stream = await source.FetchBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
         await cache.StoreAsync(layer, stream, cancellationToken).ConfigureAwait(false);
         return true;
@@ -157,6 +172,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     /// <summary>Records a successfully installed artifact's manifest and config in the cache.</summary>
     public async Task RememberAsync(SkillArtifact artifact, CancellationToken cancellationToken)
     {
+        using var measured = Measure("cache record");
         await cache.StoreAsync(artifact.ManifestDescriptor, artifact.ManifestBytes, cancellationToken).ConfigureAwait(false);
         await cache.StoreAsync(artifact.Skill.Config, artifact.ConfigBytes, cancellationToken).ConfigureAwait(false);
         await cache.RecordManifestAsync(artifact.ManifestDescriptor, artifact.Repository, cancellationToken).ConfigureAwait(false);

@@ -109,6 +109,7 @@ public sealed class SkillRestoreEngine
     private async Task<SkillRestoreResult> RestoreUnderLockAsync(SkillRestoreRequest request, SkillRestoreOptions options, IReadOnlyList<SkillRequest> requests, RestoreUpToDateCheck check, RootState state, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new RestoreTimings();
         var phases = new List<string>();
         void Phase(string name)
         {
@@ -148,7 +149,7 @@ public sealed class SkillRestoreEngine
         }
 
         var resolved = new Dictionary<SkillGroup, ResolvedSkill>();
-        var reader = new SkillContentReader(cache, online, options.Limits);
+        var reader = new SkillContentReader(cache, online, options.Limits) { Timings = timings };
         if (online is null)
         {
             foreach (var group in plan.ToResolve.Where(g => g.Own is not null))
@@ -265,7 +266,7 @@ public sealed class SkillRestoreEngine
             Removed = previous.Skills.Count(e => desired.Find(e.Name) is null),
             LockFileWritten = lockWritten,
             GitIgnoreWritten = gitIgnoreWritten,
-            Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases)],
+            Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases), timings.Summary()],
             Changes = changes,
         };
     }

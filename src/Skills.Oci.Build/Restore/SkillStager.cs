@@ -189,7 +189,11 @@ internal sealed class SkillStager(
         SkillTrustOutcome? trust = null;
         if (!gate.IsInactive)
         {
-            trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            using (reader.Measure("trust"))
+            {
+                trust = await gate.CheckAsync(entry.Name, entry.Source.RepositoryReference, entry.Source.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            }
+
             if (trust.Unavailable is { } unavailable)
             {
                 return StagedSkill.Skipped(unavailable);
@@ -205,6 +209,7 @@ internal sealed class SkillStager(
         string staging;
         try
         {
+            using var measured = reader.Measure("extraction");
             await using var layer = reader.OpenLayer(artifact);
             staging = await SkillArchiveExtractor.ExtractAsync(layer, artifact.Name, transaction.Folder, options.Limits, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         }
@@ -215,7 +220,12 @@ internal sealed class SkillStager(
         }
 
         var folder = Path.Combine(staging, entry.Name);
-        var tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        SkillTree tree;
+        using (reader.Measure("tree hash"))
+        {
+            tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+
         return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, downloaded == true, []);
     }
 
