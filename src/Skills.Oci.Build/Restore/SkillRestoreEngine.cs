@@ -223,7 +223,10 @@ public sealed class SkillRestoreEngine
             var writeLock = !options.LockedMode && online is not null && (oldLock is null ? desired.Skills.Count > 0 : !desired.SameContentAs(previous));
             var bytes = writeLock ? (desired with { GeneratedAt = now }).Serialize() : null;
             Phase("fetch, trust and extraction");
-            await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
+            using (timings.Measure("journal, swap and lock"))
+            {
+                await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -233,10 +236,23 @@ public sealed class SkillRestoreEngine
 
         // Past the commit point: links and .gitignore follow the lock; a failure here is repaired by the next restore.
         var lockWritten = !desired.SameContentAs(previous) && online is not null && !options.LockedMode;
-        materializer.Reconcile(previous, desired, outcome.InstalledNames, outcome.Withdrawn);
-        var gitIgnoreWritten = options.UpdateGitIgnore &&
+        using (timings.Measure("links"))
+        {
+            materializer.Reconcile(previous, desired, outcome.InstalledNames, outcome.Withdrawn);
+        }
+
+        bool gitIgnoreWritten;
+        using (timings.Measure(".gitignore"))
+        {
+            gitIgnoreWritten = options.UpdateGitIgnore &&
                                await GitIgnoreBlock.UpdateAsync(root, GitIgnoreBlock.PathsFor(desired.Skills), cancellationToken).ConfigureAwait(false);
-        transaction.Complete();
+        }
+
+        using (timings.Measure("staging cleanup"))
+        {
+            transaction.Complete();
+        }
+
         Phase("commit, links and .gitignore");
 
         // Design-time builds do not finish a restore: the project's record waits for a real one.
@@ -244,6 +260,7 @@ public sealed class SkillRestoreEngine
         // A restore that reported an error records nothing, so the next one tries again.
         if (online is not null && diagnostics.All(d => d.Severity != DiagnosticSeverity.Error))
         {
+            using var recording = timings.Measure("project record");
             await state.WriteProjectAsync(project, keep ? new ProjectRecord
         {
             Settings = settings,
