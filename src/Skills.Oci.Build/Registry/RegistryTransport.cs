@@ -23,7 +23,7 @@ internal sealed class RegistryTransport : IDisposable
     private readonly HttpClient _secure;
     private readonly Lazy<HttpClient> _insecure;
     private readonly ConcurrentDictionary<string, string> _schemes = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _schemeProbes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SchemeProbes _schemeProbes = new();
 
     public RegistryTransport(RegistryClientOptions options)
     {
@@ -61,32 +61,11 @@ internal sealed class RegistryTransport : IDisposable
         }
     }
 
-    /// <summary>
-    /// A host that may fall back to plain HTTP and whose scheme is not known yet is probed by one
-    /// request; the others wait for its first answer and then use the scheme it found. Without this,
-    /// every request of a concurrent restore would try TLS at once, and all but the first would see
-    /// their TLS failure as a transient error and back off (about a second each on a loopback registry).
-    /// Returns the gate to open when this request is the probe.
-    /// </summary>
-    private async Task<TaskCompletionSource?> AwaitSchemeAsync(RegistryRequest request, CancellationToken cancellationToken)
-    {
-        var host = request.Target.RegistryHost;
-        if (request.AbsoluteUri is not null || _schemes.ContainsKey(host) || !(request.Target.IsLoopback || _options.IsInsecure(host)))
-        {
-            return null;
-        }
-
-        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var current = _schemeProbes.GetOrAdd(host, mine);
-        if (current == mine)
-        {
-            return mine;
-        }
-
-        // A probe that failed before deciding leaves the scheme unknown: this request then tries itself.
-        await current.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return null;
-    }
+    /// <summary>The scheme probe this request must wait for or open (<see cref="SchemeProbes"/>); null when the scheme is known or cannot fall back.</summary>
+    private Task<TaskCompletionSource?> AwaitSchemeAsync(RegistryRequest request, CancellationToken cancellationToken) =>
+        request.AbsoluteUri is not null || _schemes.ContainsKey(request.Target.RegistryHost) || !(request.Target.IsLoopback || _options.IsInsecure(request.Target.RegistryHost))
+            ? Task.FromResult<TaskCompletionSource?>(null)
+            : _schemeProbes.EnterAsync(request.Target.RegistryHost, cancellationToken);
 
     private async Task<HttpResponseMessage> SendDecidedAsync(RegistryRequest request, RetryBudget retries, TaskCompletionSource? probe, CancellationToken cancellationToken)
     {

@@ -52,6 +52,9 @@ public sealed class SkillCache
 
     public bool HasBlob(Descriptor descriptor) => Layout.HasBlob(descriptor);
 
+    /// <summary>A file holds this digest but not with the descriptor's size: a damaged (or tampered) entry.</summary>
+    public bool HasDamagedBlob(Descriptor descriptor) => !Layout.HasBlob(descriptor) && File.Exists(Layout.BlobPath(descriptor.Digest));
+
     /// <summary>
     /// A cached manifest by digest alone (the lock records no size): the file length is its size, and
     /// the read verifies the digest. Null when absent or over the limit.
@@ -124,5 +127,8 @@ public sealed class SkillCache
 
     /// <summary>Opens a cached blob; reading verifies it.</summary>
     public Stream OpenBlob(Descriptor descriptor) => Layout.OpenBlob(descriptor);
+
+    /// <summary>Drops a blob whose content turned out unusable (damaged, or an unsafe archive).</summary>
+    public void Forget(Descriptor descriptor) => FileSystem.AtomicFile.TryDelete(Layout.BlobPath(descriptor.Digest));
 
 }

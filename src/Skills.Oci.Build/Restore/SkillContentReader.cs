@@ -170,7 +170,24 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 
         using var measured = Measure("layer download");
         await using var stream = await source.FetchBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
-        return new LayerRead<T>(await cache.StoreWhileReadingAsync(layer, stream, read, cancellationToken).ConfigureAwait(false), Downloaded: true);
+        if (!cache.HasDamagedBlob(layer))
+        {
+            return new LayerRead<T>(await cache.StoreWhileReadingAsync(layer, stream, read, cancellationToken).ConfigureAwait(false), Downloaded: true);
+        }
+
+        // A damaged cache file is not replaced by a download (blob files are never overwritten): it is
+        // read, fails its digest and is dropped, so the error is reported and the next restore fetches it again.
+        await cache.StoreAsync(layer, stream, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var stored = cache.OpenBlob(layer);
+            return new LayerRead<T>(await read(stored, cancellationToken).ConfigureAwait(false), Downloaded: true);
+        }
+        catch
+        {
+            cache.Forget(layer);
+            throw;
+        }
     }
 
     /// <summary>Opens the cached layer; reading verifies it.</summary>
