@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Skills.Oci.Build.FileSystem;
+using Skills.Oci.Build.IO;
 
 namespace Skills.Oci.Build.Oci;
 
@@ -54,25 +55,39 @@ public sealed class OciImageLayout
     /// <summary>
     /// Stores a blob from an untrusted stream; the bytes must match the descriptor or nothing is kept.
     /// </summary>
-    public async Task WriteBlobAsync(Descriptor descriptor, Stream content, CancellationToken cancellationToken)
+    public Task WriteBlobAsync(Descriptor descriptor, Stream content, CancellationToken cancellationToken) =>
+        HasBlob(descriptor)
+            ? Task.CompletedTask
+            : WriteBlobWhileReadingAsync(descriptor, content, static (stream, ct) => Task.FromResult(true), cancellationToken);
+
+    /// <summary>
+    /// Stores a blob from an untrusted stream while <paramref name="consume"/> reads the same bytes (the
+    /// archive extractor reading a download): one read for both. The consumer sees only bytes that are
+    /// verified by the end of the content; the blob is kept only when the consumer succeeded and every
+    /// byte matched the descriptor, read to the end here if the consumer stopped early.
+    /// </summary>
+    public async Task<T> WriteBlobWhileReadingAsync<T>(Descriptor descriptor, Stream content, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken cancellationToken)
     {
         var target = BlobPath(descriptor.Digest);
-        if (HasBlob(descriptor))
-        {
-            return;
-        }
-
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = AtomicFile.TempPathBeside(target);
         try
         {
-            await using (var verifying = new VerifyingReadStream(content, descriptor.Digest, descriptor.Size, leaveOpen: true) { Source = descriptor.Digest.ToString() })
+            T result;
+            // A registry download is already a verifying stream for this descriptor: hashing it twice adds nothing.
+            var verifying = content is VerifyingReadStream own && own.Verifies(descriptor.Digest, descriptor.Size)
+                ? null
+                : new VerifyingReadStream(content, descriptor.Digest, descriptor.Size, leaveOpen: true) { Source = descriptor.Digest.ToString() };
+            await using (verifying)
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                await verifying.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                var copying = new CopyingReadStream(verifying ?? content, file);
+                result = await consume(copying, cancellationToken).ConfigureAwait(false);
+                await copying.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
             }
 
             MoveIntoPlace(temp, target);
+            return result;
         }
         finally
         {

@@ -29,6 +29,12 @@ public sealed class VerifyingReadStream : ReadOnlyForwardStream
         _leaveOpen = leaveOpen;
     }
 
+    /// <summary>
+    /// True when nothing has been read yet and this stream checks exactly <paramref name="digest"/> and
+    /// <paramref name="size"/>: reading it to its end verifies that content, so a second check is redundant.
+    /// </summary>
+    public bool Verifies(Digest digest, long size) => _position == 0 && !_verified && digest == _expectedDigest && size == _expectedSize;
+
     /// <summary>Where the content came from, for error messages (a URL without query, a file).</summary>
     public string? Source { get; init; }
 

@@ -23,6 +23,7 @@ internal sealed class RegistryTransport : IDisposable
     private readonly HttpClient _secure;
     private readonly Lazy<HttpClient> _insecure;
     private readonly ConcurrentDictionary<string, string> _schemes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SchemeProbes _schemeProbes = new();
 
     public RegistryTransport(RegistryClientOptions options)
     {
@@ -44,13 +45,32 @@ internal sealed class RegistryTransport : IDisposable
     public async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken cancellationToken)
     {
         var retries = _retries.Start();
+        var probe = await AwaitSchemeAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (request.AbsoluteUri is null)
+            {
+                await Authenticator.AuthenticateAheadAsync(request.Target, request.Scopes, request.Operation, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await SendDecidedAsync(request, retries, probe, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            probe?.TrySetResult();
+        }
+    }
+
+    /// <summary>The scheme probe this request must wait for or open (<see cref="SchemeProbes"/>); null when the scheme is known or cannot fall back.</summary>
+    private Task<TaskCompletionSource?> AwaitSchemeAsync(RegistryRequest request, CancellationToken cancellationToken) =>
+        request.AbsoluteUri is not null || _schemes.ContainsKey(request.Target.RegistryHost) || !(request.Target.IsLoopback || _options.IsInsecure(request.Target.RegistryHost))
+            ? Task.FromResult<TaskCompletionSource?>(null)
+            : _schemeProbes.EnterAsync(request.Target.RegistryHost, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendDecidedAsync(RegistryRequest request, RetryBudget retries, TaskCompletionSource? probe, CancellationToken cancellationToken)
+    {
         var authorized = false;
         Exception? tlsFailure = null;
-        if (request.AbsoluteUri is null)
-        {
-            await Authenticator.AuthenticateAheadAsync(request.Target, request.Scopes, request.Operation, cancellationToken).ConfigureAwait(false);
-        }
-
         while (true)
         {
             var uri = BuildUri(request);
@@ -88,6 +108,9 @@ internal sealed class RegistryTransport : IDisposable
             {
                 _schemes[request.Target.RegistryHost] = uri.Scheme;
             }
+
+            // The scheme is decided: requests waiting for this probe go ahead.
+            probe?.TrySetResult();
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && IsSameOrigin(request, uri))
             {

@@ -52,6 +52,9 @@ public sealed class SkillCache
 
     public bool HasBlob(Descriptor descriptor) => Layout.HasBlob(descriptor);
 
+    /// <summary>A file holds this digest but not with the descriptor's size: a damaged (or tampered) entry.</summary>
+    public bool HasDamagedBlob(Descriptor descriptor) => !Layout.HasBlob(descriptor) && File.Exists(Layout.BlobPath(descriptor.Digest));
+
     /// <summary>
     /// A cached manifest by digest alone (the lock records no size): the file length is its size, and
     /// the read verifies the digest. Null when absent or over the limit.
@@ -108,6 +111,16 @@ public sealed class SkillCache
         await Layout.WriteBlobAsync(descriptor, content, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Streams a blob from an untrusted source into the cache while <paramref name="consume"/> reads the
+    /// same bytes; the blob is kept only when both succeeded and it verified (<see cref="OciImageLayout.WriteBlobWhileReadingAsync"/>).
+    /// </summary>
+    public async Task<T> StoreWhileReadingAsync<T>(Descriptor descriptor, Stream content, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken cancellationToken)
+    {
+        await Layout.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        return await Layout.WriteBlobWhileReadingAsync(descriptor, content, consume, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Lists a manifest in the cache's index.json, so layout tools do not treat it as garbage.</summary>
     public Task RecordManifestAsync(Descriptor manifest, ImageReference repository, CancellationToken cancellationToken) =>
         Layout.AddToIndexAsync(manifest with { Annotations = null, Data = null }, $"{repository.RepositoryName}@{manifest.Digest}", cancellationToken);
@@ -115,6 +128,7 @@ public sealed class SkillCache
     /// <summary>Opens a cached blob; reading verifies it.</summary>
     public Stream OpenBlob(Descriptor descriptor) => Layout.OpenBlob(descriptor);
 
-    /// <summary>Drops a blob we just added whose content turned out unusable (an unsafe archive).</summary>
+    /// <summary>Drops a blob whose content turned out unusable (damaged, or an unsafe archive).</summary>
     public void Forget(Descriptor descriptor) => FileSystem.AtomicFile.TryDelete(Layout.BlobPath(descriptor.Digest));
+
 }

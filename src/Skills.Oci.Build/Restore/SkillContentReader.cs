@@ -12,6 +12,9 @@ public sealed record SkillArtifact(ImageReference Repository, Descriptor Manifes
     public Digest Digest => ManifestDescriptor.Digest;
 }
 
+/// <summary>What reading a layer gave, and whether its bytes came from the source (false: from the cache).</summary>
+public sealed record LayerRead<T>(T Result, bool Downloaded);
+
 /// <summary>
 /// Reads skill content cache first, then from the source, verifying every byte against its digest and
 /// applying the limits before fetching. Nothing enters the cache unverified.
@@ -20,6 +23,11 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 {
     /// <summary>True when no source may be used (offline), so a cache miss means "unavailable".</summary>
     public bool IsOffline => source is null;
+
+    /// <summary>Where the per-skill reads' time goes (logged at detailed verbosity); null to not measure.</summary>
+    public RestoreTimings? Timings { get; init; }
+
+    internal RestoreTimings.Measurement Measure(string step) => Timings?.Measure(step) ?? default;
 
     /// <summary>Reads and checks manifest and config by digest; null when offline and not cached.</summary>
     /// <param name="knownManifest">The manifest bytes already fetched with <paramref name="knownDescriptor"/> (verified here again).</param>
@@ -31,46 +39,58 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 
     /// <summary>
     /// For a skill no trust policy covers: the manifest, then its config and its layer at the same time
-    /// (one round trip less; the layer is a verified blob by digest, so fetching it before the config's
-    /// checks puts nothing unverified in the cache). The flag is <see cref="EnsureLayerAsync"/>'s.
+    /// (one round trip less; the layer is a verified blob by digest, so reading it before the config's
+    /// checks puts nothing unverified in the cache). The layer goes to <paramref name="readLayer"/> as in
+    /// <see cref="ReadLayerAsync"/> and may still be running when this returns, so the caller can check the
+    /// artifact first; await it in every case. The layer is null when the manifest is not available.
     /// </summary>
-    public async Task<(SkillArtifact? Artifact, bool? LayerDownloaded)> ReadArtifactAndLayerAsync(ImageReference repository, Digest digest, string display, CancellationToken cancellationToken)
+    public async Task<(SkillArtifact? Artifact, Task<LayerRead<T>?> Layer)> ReadArtifactAndLayerAsync<T>(ImageReference repository, Digest digest, string display, Func<Stream, CancellationToken, Task<T>> readLayer, CancellationToken cancellationToken)
     {
         if (await ReadManifestAsync(repository, digest, null, display, cancellationToken).ConfigureAwait(false) is not { } manifest)
         {
-            return (null, null);
+            return (null, Task.FromResult<LayerRead<T>?>(null));
         }
 
-        var layer = EnsureLayerAsync(repository, manifest.Skill.Layer, cancellationToken);
-        SkillArtifact? artifact;
+        var layer = ReadLayerAsync(repository, manifest.Skill.Layer, readLayer, cancellationToken);
         try
         {
-            artifact = await ReadConfigAsync(repository, manifest, display, cancellationToken).ConfigureAwait(false);
+            return (await ReadConfigAsync(repository, manifest, display, cancellationToken).ConfigureAwait(false), layer);
         }
         catch
         {
             // Never leave the download running behind a failure; its own error is secondary.
-            try
-            {
-                await layer.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-            }
-
+            await ObserveAsync(layer, cancellationToken).ConfigureAwait(false);
             throw;
         }
+    }
 
-        return (artifact, await layer.ConfigureAwait(false));
+    /// <summary>Waits for work whose outcome no longer matters (a secondary failure is dropped); its result is returned when it had one.</summary>
+    internal static async Task<TResult?> ObserveAsync<TResult>(Task<TResult?> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return default;
+        }
     }
 
     private async Task<(Descriptor Descriptor, byte[] Bytes, SkillManifest Skill)?> ReadManifestAsync(ImageReference repository, Digest digest, Descriptor? knownDescriptor, string display, CancellationToken cancellationToken, byte[]? knownManifest = null)
     {
+        using var measured = Measure("manifest");
         Descriptor descriptor;
         byte[] manifestBytes;
-        if (await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false) is { } cached)
+        (Descriptor, byte[])? cached;
+        using (Measure("manifest cache read"))
         {
-            (descriptor, manifestBytes) = cached;
+            cached = await cache.TryReadManifestAsync(digest, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cached is { } hit)
+        {
+            (descriptor, manifestBytes) = hit;
         }
         else if (source is null)
         {
@@ -86,6 +106,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             else
             {
                 // A locked digest: one GET gives descriptor and body (a HEAD first would only add a round trip).
+                using var request = Measure("manifest request");
                 (descriptor, fetched) = await source.FetchTaggedManifestAsync(repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
             }
 
@@ -106,6 +127,7 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
 
     private async Task<SkillArtifact?> ReadConfigAsync(ImageReference repository, (Descriptor Descriptor, byte[] Bytes, SkillManifest Skill) manifest, string display, CancellationToken cancellationToken)
     {
+        using var measured = Measure("config");
         var (descriptor, manifestBytes, skill) = manifest;
         var configBytes = SkillArtifactReader.ReadInlineConfig(skill, display)
                           ?? await cache.TryReadBlobAsync(skill.Config, limits.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
@@ -125,17 +147,20 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     }
 
     /// <summary>
-    /// Makes sure the layer is in the cache (streamed from the source through a verifying stream when
-    /// not). Returns true when it was downloaded, false when cached, null when offline and absent.
+    /// Reads the layer with <paramref name="read"/>: from the cache when it is there, else straight from
+    /// the source while the same bytes go into the cache, so a download is read once (not written, then
+    /// read back). Either way <paramref name="read"/> sees a verifying stream; a downloaded layer is
+    /// cached only when <paramref name="read"/> succeeded and every byte verified. Null when offline and absent.
     /// </summary>
-    public Task<bool?> EnsureLayerAsync(SkillArtifact artifact, CancellationToken cancellationToken) =>
-        EnsureLayerAsync(artifact.Repository, artifact.Skill.Layer, cancellationToken);
+    public Task<LayerRead<T>?> ReadLayerAsync<T>(SkillArtifact artifact, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        ReadLayerAsync(artifact.Repository, artifact.Skill.Layer, read, cancellationToken);
 
-    private async Task<bool?> EnsureLayerAsync(ImageReference repository, Descriptor layer, CancellationToken cancellationToken)
+    private async Task<LayerRead<T>?> ReadLayerAsync<T>(ImageReference repository, Descriptor layer, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         if (cache.HasBlob(layer))
         {
-            return false;
+            await using var cached = cache.OpenBlob(layer);
+            return new LayerRead<T>(await read(cached, cancellationToken).ConfigureAwait(false), Downloaded: false);
         }
 
         if (source is null)
@@ -143,20 +168,35 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
             return null;
         }
 
+        using var measured = Measure("layer download");
         await using var stream = await source.FetchBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
+        if (!cache.HasDamagedBlob(layer))
+        {
+            return new LayerRead<T>(await cache.StoreWhileReadingAsync(layer, stream, read, cancellationToken).ConfigureAwait(false), Downloaded: true);
+        }
+
+        // A damaged cache file is not replaced by a download (blob files are never overwritten): it is
+        // read, fails its digest and is dropped, so the error is reported and the next restore fetches it again.
         await cache.StoreAsync(layer, stream, cancellationToken).ConfigureAwait(false);
-        return true;
+        try
+        {
+            await using var stored = cache.OpenBlob(layer);
+            return new LayerRead<T>(await read(stored, cancellationToken).ConfigureAwait(false), Downloaded: true);
+        }
+        catch
+        {
+            cache.Forget(layer);
+            throw;
+        }
     }
 
     /// <summary>Opens the cached layer; reading verifies it.</summary>
     public Stream OpenLayer(SkillArtifact artifact) => cache.OpenBlob(artifact.Skill.Layer);
 
-    /// <summary>Drops a layer we just downloaded whose archive turned out unusable: nothing unsafe stays cached.</summary>
-    public void Forget(SkillArtifact artifact) => cache.Forget(artifact.Skill.Layer);
-
     /// <summary>Records a successfully installed artifact's manifest and config in the cache.</summary>
     public async Task RememberAsync(SkillArtifact artifact, CancellationToken cancellationToken)
     {
+        using var measured = Measure("cache record");
         await cache.StoreAsync(artifact.ManifestDescriptor, artifact.ManifestBytes, cancellationToken).ConfigureAwait(false);
         await cache.StoreAsync(artifact.Skill.Config, artifact.ConfigBytes, cancellationToken).ConfigureAwait(false);
         await cache.RecordManifestAsync(artifact.ManifestDescriptor, artifact.Repository, cancellationToken).ConfigureAwait(false);

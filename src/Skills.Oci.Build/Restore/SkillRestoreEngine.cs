@@ -114,6 +114,7 @@ public sealed class SkillRestoreEngine
     private async Task<SkillRestoreResult> RestoreUnderLockAsync(SkillRestoreRequest request, SkillRestoreOptions options, IReadOnlyList<SkillRequest> requests, RestoreUpToDateCheck check, RootState state, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new RestoreTimings();
         var phases = new List<string>();
         void Phase(string name)
         {
@@ -153,7 +154,7 @@ public sealed class SkillRestoreEngine
         }
 
         var resolved = new Dictionary<SkillGroup, ResolvedSkill>();
-        var reader = new SkillContentReader(cache, online, options.Limits);
+        var reader = new SkillContentReader(cache, online, options.Limits) { Timings = timings };
         if (online is null)
         {
             foreach (var group in plan.ToResolve.Where(g => g.Own is not null))
@@ -236,7 +237,10 @@ public sealed class SkillRestoreEngine
             var bytes = writeLock ? (desired with { GeneratedAt = now }).Serialize() : null;
             writeLockDone = writeLock;
             Phase("fetch, trust and extraction");
-            await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
+            using (timings.Measure("journal, swap and lock"))
+            {
+                await transaction.CommitAsync(lockPath, bytes, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -246,10 +250,23 @@ public sealed class SkillRestoreEngine
 
         // Past the commit point: links and .gitignore follow the lock; a failure here is repaired by the next restore.
         var lockWritten = writeLockDone;
-        materializer.Reconcile(previous, desired, outcome.InstalledNames, outcome.Withdrawn);
-        var gitIgnoreWritten = options.UpdateGitIgnore &&
+        using (timings.Measure("links"))
+        {
+            materializer.Reconcile(previous, desired, outcome.InstalledNames, outcome.Withdrawn);
+        }
+
+        bool gitIgnoreWritten;
+        using (timings.Measure(".gitignore"))
+        {
+            gitIgnoreWritten = options.UpdateGitIgnore &&
                                await GitIgnoreBlock.UpdateAsync(root, GitIgnoreBlock.PathsFor(desired.Skills), cancellationToken).ConfigureAwait(false);
-        transaction.Complete();
+        }
+
+        using (timings.Measure("staging cleanup"))
+        {
+            transaction.Complete();
+        }
+
         Phase("commit, links and .gitignore");
 
         // Design-time builds do not finish a restore: the project's record waits for a real one.
@@ -257,6 +274,7 @@ public sealed class SkillRestoreEngine
         // A restore that reported an error records nothing, so the next one tries again.
         if (online is not null && diagnostics.All(d => d.Severity != DiagnosticSeverity.Error))
         {
+            using var recording = timings.Measure("project record");
             await state.WriteProjectAsync(project, keep ? new ProjectRecord
         {
             Settings = settings,
@@ -279,7 +297,7 @@ public sealed class SkillRestoreEngine
             Removed = previous.Skills.Count(e => desired.Find(e.Name) is null),
             LockFileWritten = lockWritten,
             GitIgnoreWritten = gitIgnoreWritten,
-            Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases)],
+            Messages = [.. outcome.Messages, "Phases: " + string.Join(", ", phases), timings.Summary()],
             Changes = changes,
         };
     }

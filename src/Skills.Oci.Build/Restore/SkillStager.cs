@@ -1,4 +1,5 @@
 using Skills.Oci.Build.Diagnostics;
+using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
@@ -163,61 +164,68 @@ internal sealed class SkillStager(
     /// <summary>One install, staged but not committed: thread-safe, it touches only its own staging folder.</summary>
     private async Task<StagedSkill> PrepareAsync(LockEntry entry, SkillArtifact? fresh, CancellationToken cancellationToken)
     {
-        // With no policy to check first, a locked skill's config and layer come at the same time.
-        bool? prefetched = null;
+        // With no policy to check first, a locked skill's config and layer come at the same time, and the
+        // layer is extracted as it downloads; the artifact is still checked before its staged folder counts.
         var artifact = fresh;
+        Task<LayerRead<string>?>? early = null;
         if (artifact is null && gate.IsInactive)
         {
-            (artifact, prefetched) = await reader.ReadArtifactAndLayerAsync(entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
+            (artifact, early) = await reader.ReadArtifactAndLayerAsync(entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, entry.Source.Ref, (layer, ct) => ExtractAsync(layer, entry, ct), cancellationToken).ConfigureAwait(false);
         }
         else
         {
             artifact ??= await reader.ReadArtifactAsync(entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, null, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
         }
 
-        if (artifact is null)
+        if (artifact is null || artifact.Name != entry.Name)
         {
-            return StagedSkill.Skipped(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
-        }
+            if (early is not null && await SkillContentReader.ObserveAsync(early, cancellationToken).ConfigureAwait(false) is { } unused)
+            {
+                DirectoryTree.Delete(unused.Result);
+            }
 
-        if (artifact.Name != entry.Name)
-        {
-            throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
-                $"Name mismatch: the lock entry '{entry.Name}' pins {entry.Source.Ref}, whose config name is '{artifact.Name}'. Delete the entry and restore again.", request.EffectiveLockFilePath);
+            return artifact is null
+                ? StagedSkill.Skipped(Unavailable($"The skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"))
+                : throw new SkillsOciException(ErrorCodes.SkillNameMismatch,
+                    $"Name mismatch: the lock entry '{entry.Name}' pins {entry.Source.Ref}, whose config name is '{artifact.Name}'. Delete the entry and restore again.", request.EffectiveLockFilePath);
         }
 
         // Trust before content: nothing of a skill that fails its policy is downloaded, staged or locked.
         SkillTrustOutcome? trust = null;
         if (!gate.IsInactive)
         {
-            trust = await gate.CheckAsync(entry.Name, entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            using (reader.Measure("trust"))
+            {
+                trust = await gate.CheckAsync(entry.Name, entry.RegistrySource.RepositoryReference, entry.RegistrySource.Digest, preferSnapshot: fresh is null && !options.Repair, cancellationToken).ConfigureAwait(false);
+            }
+
             if (trust.Unavailable is { } unavailable)
             {
                 return StagedSkill.Skipped(unavailable);
             }
         }
 
-        var downloaded = prefetched ?? await reader.EnsureLayerAsync(artifact, cancellationToken).ConfigureAwait(false);
-        if (downloaded is null)
+        var staged = await (early ?? reader.ReadLayerAsync(artifact, (layer, ct) => ExtractAsync(layer, entry, ct), cancellationToken)).ConfigureAwait(false);
+        if (staged is null)
         {
             return StagedSkill.Skipped(Unavailable($"The content of the skill '{entry.Name}' ({entry.Source.Ref}) is not in the cache"));
         }
 
-        string staging;
-        try
+        var folder = Path.Combine(staged.Result, entry.Name);
+        SkillTree tree;
+        using (reader.Measure("tree hash"))
         {
-            await using var layer = reader.OpenLayer(artifact);
-            staging = await SkillArchiveExtractor.ExtractAsync(layer, artifact.Name, transaction.Folder, options.Limits, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
-        }
-        catch when (downloaded == true)
-        {
-            reader.Forget(artifact);
-            throw;
+            tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         }
 
-        var folder = Path.Combine(staging, entry.Name);
-        var tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, downloaded == true, []);
+        return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, staged.Downloaded, []);
+    }
+
+    /// <summary>Extracts a layer into this transaction's staging folder; an unusable archive throws, so a download of it is not cached.</summary>
+    private async Task<string> ExtractAsync(Stream layer, LockEntry entry, CancellationToken cancellationToken)
+    {
+        using var measured = reader.Measure("extraction");
+        return await SkillArchiveExtractor.ExtractAsync(layer, entry.Name, transaction.Folder, options.Limits, entry.Source.Ref, cancellationToken).ConfigureAwait(false);
     }
 
     private Diagnostic Unavailable(string what) =>
