@@ -33,7 +33,14 @@ internal sealed class PackageSkillTrust
     /// The <c>verifiedBy</c> value for the package skill, or null when no policy covers it. Throws the
     /// coded <see cref="Diagnostics.SkillsOciException"/> when the covering policy is not satisfied.
     /// </summary>
-    public async Task<string?> VerifyAsync(PackageSkillInput skill, LockEntry? previous, CancellationToken cancellationToken)
+    public Task<string?> VerifyAsync(PackageSkillInput skill, LockEntry? previous, CancellationToken cancellationToken) =>
+        VerifyAsync(VerifiablePackage.InPackageFolder(skill.PackageFolder, skill.Package.Id, skill.Package.Version), previous, cancellationToken);
+
+    /// <summary>True when a check can apply: a <c>nuget:</c> policy exists or signatures are required.</summary>
+    public bool IsActive => _gate is { IsInactive: false };
+
+    /// <inheritdoc cref="VerifyAsync(PackageSkillInput, LockEntry?, CancellationToken)"/>
+    public async Task<string?> VerifyAsync(VerifiablePackage package, LockEntry? previous, CancellationToken cancellationToken)
     {
         if (_gate is null)
         {
@@ -45,7 +52,6 @@ internal sealed class PackageSkillTrust
             return null;
         }
 
-        var package = VerifiablePackage.InPackageFolder(skill.PackageFolder, skill.Package.Id, skill.Package.Version);
         var result = await _gate.CheckAsync(package, cancellationToken).ConfigureAwait(false);
         return result?.VerifiedBy;
     }

@@ -89,6 +89,9 @@ public sealed record SkillRestoreOptions
     /// </summary>
     public DotnetCommand? Dotnet { get; init; }
 
+    /// <summary><c>$(NuGetPackageRoot)</c>: where NuGet keeps packages, for checks that have no assets file (VerifySkills); null for NuGet's default.</summary>
+    public string? PackagesFolder { get; init; }
+
     /// <summary><c>SkillsTrustedRoot</c>: a trusted_root.json; null for the embedded Sigstore production root.</summary>
     public string? TrustedRootPath { get; init; }
 

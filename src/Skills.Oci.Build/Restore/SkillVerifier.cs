@@ -1,5 +1,6 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
+using Skills.Oci.Build.NuGet;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust.Policy;
 using Skills.Oci.Build.FileSystem;
@@ -38,16 +39,20 @@ public static class SkillVerifier
         var cache = new SkillCache(options.EffectiveCachePath);
         var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, network: null, request.ProjectPath, options.Time);
         var materializer = new SkillMaterializer(request.Root, options.AgentDirectories);
+        var packageTrust = PackageSkillTrust.ForRestore(policies, options, request.ProjectPath);
         foreach (var entry in lockFile.Skills.Where(e => e.Projects.Contains(request.ProjectKey)))
         {
-            // A package skill's signature is NuGet's (the package trust seam); its folder is compared below like any skill's.
             try
             {
-                if (entry.Source is not RegistryLockSource registry)
+                if (entry.Source is NuGetLockSource package)
                 {
+                    // A package skill's signature is NuGet's, checked again in the package NuGet keeps locally.
+                    await CheckPackageSignatureAsync(entry, package, packageTrust, options, lockPath, diagnostics, messages, cancellationToken).ConfigureAwait(false);
                     await CheckContentAsync(entry, materializer, cache, options.Limits, lockPath, diagnostics, messages, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+
+                var registry = entry.RegistrySource;
 
                 var trust = await gate.VerifyOfflineAsync(entry.Name, registry.RepositoryReference, registry.Digest, cancellationToken).ConfigureAwait(false);
                 messages.Add(trust.Message);
@@ -67,6 +72,30 @@ public static class SkillVerifier
         }
 
         return new SkillVerifyResult(diagnostics, messages);
+    }
+
+    private static async Task CheckPackageSignatureAsync(LockEntry entry, NuGetLockSource package, PackageSkillTrust trust, SkillRestoreOptions options, string lockPath, List<Diagnostic> diagnostics, List<string> messages, CancellationToken cancellationToken)
+    {
+        if (!trust.IsActive)
+        {
+            return;
+        }
+
+        var packagesFolder = options.PackagesFolder ?? PackageSkillFolders.DefaultGlobalPackagesFolder();
+        var verifiedBy = await trust.VerifyAsync(VerifiablePackage.InGlobalPackagesFolder(packagesFolder, package.Package, package.Version), entry, cancellationToken).ConfigureAwait(false);
+        if (verifiedBy is null)
+        {
+            messages.Add($"'{entry.Name}': no SkillTrustPolicy covers the package {package.Package} {package.Version}.");
+            return;
+        }
+
+        messages.Add($"'{entry.Name}': the package {package.Package} {package.Version} is signed as the policy requires ({verifiedBy}).");
+        if (entry.VerifiedBy is not null && entry.VerifiedBy != verifiedBy)
+        {
+            diagnostics.Add(Diagnostic.Error(ErrorCodes.SignerChanged,
+                $"The skill '{entry.Name}' is locked as verified by '{entry.VerifiedBy}', and the current policy verifies it as '{verifiedBy}'. Review the change; to record it, delete '.agents/skills/{entry.Name}' and run 'dotnet restore'.",
+                lockPath));
+        }
     }
 
     private static async Task CheckContentAsync(LockEntry entry, SkillMaterializer materializer, SkillCache cache, OciLimits limits, string lockPath, List<Diagnostic> diagnostics, List<string> messages, CancellationToken cancellationToken)

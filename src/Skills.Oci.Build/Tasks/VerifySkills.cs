@@ -25,6 +25,9 @@ public sealed class VerifySkills : SkillsOciTask
 
     public string? TrustedRoot { get; set; }
 
+    /// <summary><c>$(NuGetPackageRoot)</c>: where package skills' packages are verified.</summary>
+    public string? PackagesFolder { get; set; }
+
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
     /// <summary>The files that may declare SkillTrustPolicy items (the project, Directory.Build.props/targets).</summary>
@@ -45,6 +48,8 @@ public sealed class VerifySkills : SkillsOciTask
             TrustPolicies = RestoreSkills.ToPolicies(TrustPolicies),
             RequireSignatures = RequireSignatures,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
+            PackagesFolder = string.IsNullOrWhiteSpace(PackagesFolder) ? null : Path.GetFullPath(PackagesFolder),
+            Dotnet = RunDotnet,
         };
 
         LogDiagnostics(Skills.Oci.Build.Trust.Policy.WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()));

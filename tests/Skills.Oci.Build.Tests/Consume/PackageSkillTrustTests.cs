@@ -29,6 +29,17 @@ public sealed class PackageSkillTrustTests
         Assert.True(File.Exists(repo.SkillFile("contoso-signed")));
         var entry = Assert.Single(ReadLock(repo).Skills);
         Assert.Equal($"nuget:author:sha256:{certificate.Fingerprint.ToLowerInvariant()}", entry.VerifiedBy);
+
+        // VerifySkills checks the signature again in the package NuGet keeps, against the current policy.
+        var verify = await repo.Cli("src/App").RunAsync("msbuild", "-t:VerifySkills", "-v:n");
+        Assert.True(verify.Succeeded, verify.ToString());
+        Assert.Contains(entry.VerifiedBy!, verify.Output, StringComparison.Ordinal);
+
+        var other = CodeSigningCertificate.Create(work.Path, "Other Signing");
+        repo.WriteProject(App, [], PackageReference("Contoso.Signed", "1.0.0") + Policy("Contoso.%2A", other.Fingerprint));
+        var refused = await repo.Cli("src/App").RunAsync("msbuild", "-t:VerifySkills");
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Contains("SKOCI5061", refused.ErrorCodes());
     }
 
     [Fact]
