@@ -34,6 +34,28 @@ public sealed class PackageSkillRestoreFlavourTests
     }
 
     [Fact]
+    public async Task A_no_op_restore_skips_the_package_pass_and_a_deleted_package_skill_makes_it_run_again()
+    {
+        using var feed = new TestNuGetPackages();
+        feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json"));
+        using var repo = await Consumer(feed);
+        WriteAppAndLib(repo);
+        var cli = repo.Cli("src/App");
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+
+        var noOp = await cli.RunAsync("restore", "-v:d");
+
+        Assert.True(noOp.Succeeded, noOp.ToString());
+        Assert.Contains("Skipping target \"_SkillsOciRestorePackageSkills\" because all output files are up-to-date", noOp.Output, StringComparison.Ordinal);
+
+        Directory.Delete(Path.GetDirectoryName(repo.SkillFile("contoso-json"))!, recursive: true);
+        var again = await cli.RunAsync("restore");
+
+        Assert.True(again.Succeeded, again.ToString());
+        Assert.True(File.Exists(repo.SkillFile("contoso-json")));
+    }
+
+    [Fact]
     public async Task A_static_graph_project_restore_installs_package_skills_at_once()
     {
         using var feed = new TestNuGetPackages();
