@@ -19,38 +19,28 @@ public sealed class PackageSkillRestoreFlavourTests
         """;
 
     [Fact]
-    public async Task A_project_restore_installs_the_package_skills_of_every_project_it_restores()
-    {
-        using var feed = new TestNuGetPackages();
-        feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json"));
-        using var repo = await Consumer(feed);
-        WriteAppAndLib(repo);
-
-        var result = await repo.Cli("src/App").RunAsync("restore");
-
-        Assert.True(result.Succeeded, result.ToString());
-        var entry = Assert.Single(ReadLock(repo).Skills);
-        Assert.Equal(["src/App/App.csproj", "src/Lib/Lib.csproj"], entry.Projects);
-    }
-
-    [Fact]
-    public async Task A_no_op_restore_skips_the_package_pass_and_a_deleted_package_skill_makes_it_run_again()
+    public async Task A_project_restore_installs_the_package_skills_of_every_project_it_restores_and_a_no_op_restore_skips_that_pass()
     {
         using var feed = new TestNuGetPackages();
         feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json"));
         using var repo = await Consumer(feed);
         WriteAppAndLib(repo);
         var cli = repo.Cli("src/App");
-        Assert.True((await cli.RunAsync("restore")).Succeeded);
 
+        var result = await cli.RunAsync("restore");
+
+        Assert.True(result.Succeeded, result.ToString());
+        var entry = Assert.Single(ReadLock(repo).Skills);
+        Assert.Equal(["src/App/App.csproj", "src/Lib/Lib.csproj"], entry.Projects);
+
+        // Nothing changed: the pass and its evaluations are skipped.
         var noOp = await cli.RunAsync("restore", "-v:d");
-
         Assert.True(noOp.Succeeded, noOp.ToString());
         Assert.Contains("Skipping target \"_SkillsOciRestorePackageSkills\" because all output files are up-to-date", noOp.Output, StringComparison.Ordinal);
 
+        // A deleted package skill is a missing input of the pass: the next restore brings it back.
         Directory.Delete(Path.GetDirectoryName(repo.SkillFile("contoso-json"))!, recursive: true);
         var again = await cli.RunAsync("restore");
-
         Assert.True(again.Succeeded, again.ToString());
         Assert.True(File.Exists(repo.SkillFile("contoso-json")));
     }

@@ -188,6 +188,28 @@ public sealed class PackageSkillTests
     }
 
     [Fact]
+    public async Task A_package_whose_skill_folder_is_oversized_or_climbs_out_of_its_name_is_refused_and_nothing_is_written()
+    {
+        using var feed = new TestNuGetPackages();
+        // More files than any skill archive may hold (OciLimits.MaxArchiveEntries, 10,000).
+        var crowded = Enumerable.Range(0, 10_001).Select(i => ($"data/{i}.txt", "x")).ToArray();
+        feed.AddAll(
+            TestPackage.WithSkill("Contoso.Crowded", "1.0.0", "contoso-crowded", crowded),
+            new TestPackage("Contoso.Dots", "1.0.0") { Files = new Dictionary<string, string> { ["skills/..hidden/SKILL.md"] = "---\nname: ..hidden\ndescription: x\n---\n" } });
+        using var repo = await Consumer(feed);
+        var cli = repo.Cli("src/App");
+        repo.WriteProject(App, [], PackageReference("Contoso.Crowded", "1.0.0") + PackageReference("Contoso.Dots", "1.0.0"));
+
+        var result = await cli.RunAsync("restore");
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.All(result.ErrorCodes(), code => Assert.StartsWith("SKOCI", code, StringComparison.Ordinal));
+        Assert.True(result.ErrorCodes().Count >= 2, result.ToString());
+        Assert.False(Directory.Exists(repo.File(".agents/skills")));
+        Assert.False(File.Exists(repo.LockPath));
+    }
+
+    [Fact]
     public async Task Sync_reinstalls_a_package_skill_from_the_global_packages_folder_and_warns_and_skips_when_the_package_is_gone()
     {
         using var feed = new TestNuGetPackages();
