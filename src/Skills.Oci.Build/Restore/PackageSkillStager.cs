@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Format;
 using Skills.Oci.Build.Oci;
@@ -40,7 +41,7 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
 
             var ownFolder = Path.Combine(transaction.Folder, "nuget-" + entry.Name);
             string staged;
-            await using (var layer = new MemoryStream(input.Layer.ToArray(), writable: false))
+            await using (var layer = LayerStream(input.Layer))
             {
                 staged = await SkillArchiveExtractor.ExtractAsync(layer, entry.Name, ownFolder, options.Limits, source.Ref, cancellationToken).ConfigureAwait(false);
             }
@@ -94,4 +95,10 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
         };
         return (result, installed);
     }
+
+    /// <summary>A read-only stream over the layer's own bytes: no second copy of a skill held in memory.</summary>
+    private static MemoryStream LayerStream(ReadOnlyMemory<byte> layer) =>
+        MemoryMarshal.TryGetArray(layer, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(layer.ToArray(), writable: false);
 }

@@ -46,18 +46,20 @@ public sealed class PackageSkillRestoreFlavourTests
     }
 
     [Fact]
-    public async Task A_static_graph_project_restore_installs_package_skills_at_once()
+    public async Task A_static_graph_project_restore_installs_the_package_skills_of_the_entry_project_and_its_references_at_once()
     {
         using var feed = new TestNuGetPackages();
         feed.Add(TestPackage.WithSkill("Contoso.Json", "1.0.0", "contoso-json"));
         using var repo = await Consumer(feed);
-        repo.WriteProject("src/App/App.csproj", [], PackageReference("Contoso.Json", "1.0.0"));
+        WriteAppAndLib(repo);
 
         var result = await repo.Cli("src/App").RunAsync("restore", "-p:RestoreUseStaticGraphEvaluation=true");
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.True(File.Exists(repo.SkillFile("contoso-json")));
-        Assert.IsType<NuGetLockSource>(Assert.Single(ReadLock(repo).Skills).Source);
+        var entry = Assert.Single(ReadLock(repo).Skills);
+        Assert.IsType<NuGetLockSource>(entry.Source);
+        Assert.Equal(["src/App/App.csproj", "src/Lib/Lib.csproj"], entry.Projects);
     }
 
     [Fact]
