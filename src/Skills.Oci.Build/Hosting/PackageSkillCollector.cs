@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.NuGet;
 using Skills.Oci.Build.Oci;
@@ -27,10 +26,10 @@ public static class PackageSkillCollector
         }
 
         var assets = await ProjectAssetsFile.ReadAsync(assetsPath, cancellationToken).ConfigureAwait(false);
-        var patterns = excludes.Select(e => e.Trim()).Where(e => e.Length > 0).Select(ToRegex).ToList();
+        var patterns = excludes.Select(e => e.Trim()).Where(e => e.Length > 0).Select(e => new PackageIdPattern(e)).ToList();
         var skills = new List<PackageSkillInput>();
         var diagnostics = new List<Diagnostic>();
-        foreach (var package in assets.Packages.Where(p => !patterns.Any(r => r.IsMatch(p.Identity.Id))))
+        foreach (var package in assets.Packages.Where(p => !patterns.Any(r => r.Matches(p.Identity.Id))))
         {
             if (PackageSkillFolders.Locate(package, assets.PackageFolders) is not { } folder)
             {
@@ -77,7 +76,4 @@ public static class PackageSkillCollector
 
         return new CollectedPackageSkills(skills, diagnostics);
     }
-
-    private static Regex ToRegex(string pattern) =>
-        new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

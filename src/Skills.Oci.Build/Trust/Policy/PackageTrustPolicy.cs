@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Skills.Oci.Build.NuGet;
 
 namespace Skills.Oci.Build.Trust.Policy;
 
@@ -26,12 +25,10 @@ public sealed class PackageTrustPolicy
     /// <summary>The Include prefix that makes a policy a package policy.</summary>
     public const string Prefix = "nuget:";
 
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-
     /// <summary>Registry-only metadata; on a package policy it would silently not apply, so it is refused.</summary>
     private static readonly string[] RegistryMetadata = ["Key", "Issuer", "Identity", "IssuerPattern", "IdentityPattern", "Provenance", "SourceRepository"];
 
-    private readonly Regex _matcher;
+    private readonly PackageIdPattern _matcher;
 
     private PackageTrustPolicy(SkillTrustPolicyItem item, string pattern, IReadOnlyList<string> fingerprints, PackageSignatureRequirement signatureType, bool allowUntrustedRoot, int order)
     {
@@ -41,14 +38,7 @@ public sealed class PackageTrustPolicy
         SignatureType = signatureType;
         AllowUntrustedRoot = allowUntrustedRoot;
         Order = order;
-        Specificity = pattern.Count(c => c != '*');
-        var regex = new StringBuilder("^");
-        foreach (var c in pattern)
-        {
-            regex.Append(c == '*' ? ".*" : Regex.Escape(c.ToString()));
-        }
-
-        _matcher = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+        _matcher = new PackageIdPattern(pattern);
     }
 
     public SkillTrustPolicyItem Item { get; }
@@ -67,12 +57,12 @@ public sealed class PackageTrustPolicy
     internal int Order { get; }
 
     /// <summary>The number of literal characters: more is more specific.</summary>
-    internal int Specificity { get; }
+    internal int Specificity => _matcher.Specificity;
 
     /// <summary>True for an Include that declares a package policy.</summary>
     public static bool IsPackageInclude(string include) => include.TrimStart().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 
-    public bool Matches(string packageId) => _matcher.IsMatch(packageId);
+    public bool Matches(string packageId) => _matcher.Matches(packageId);
 
     /// <summary>What a cached verification depends on besides the package: the signers and how they are accepted.</summary>
     public string CacheKey => $"{SignatureType}|{AllowUntrustedRoot}|{string.Join(",", CertificateFingerprints.Order(StringComparer.Ordinal))}";
