@@ -19,7 +19,7 @@ public sealed class PackageSkillTrustTests
         using var feed = new TestNuGetPackages();
         using var work = new TempFolder("signed-packages");
         var certificate = CodeSigningCertificate.Create(work.Path, "Contoso Signing");
-        await SignedSkillPackages.SignAsync(await SignedSkillPackages.PackAsync(work.Path, feed.FeedPath, "Contoso.Signed", "1.0.0", "contoso-signed"), certificate);
+        await SignedSkillPackages.SignAsync(SignedSkillPackages.Write(feed.FeedPath, "Contoso.Signed", "1.0.0", "contoso-signed"), certificate);
         using var repo = await Consumer(feed);
         repo.WriteProject(App, [], PackageReference("Contoso.Signed", "1.0.0") + Policy("Contoso.%2A", certificate.Fingerprint));
 
@@ -49,8 +49,8 @@ public sealed class PackageSkillTrustTests
         using var work = new TempFolder("signed-packages");
         var signer = CodeSigningCertificate.Create(work.Path, "Contoso Signing");
         var expected = CodeSigningCertificate.Create(work.Path, "Expected Signing");
-        await SignedSkillPackages.SignAsync(await SignedSkillPackages.PackAsync(work.Path, feed.FeedPath, "Contoso.Other", "1.0.0", "contoso-other"), signer);
-        await SignedSkillPackages.PackAsync(work.Path, feed.FeedPath, "Contoso.Unsigned", "1.0.0", "contoso-unsigned");
+        await SignedSkillPackages.SignAsync(SignedSkillPackages.Write(feed.FeedPath, "Contoso.Other", "1.0.0", "contoso-other"), signer);
+        SignedSkillPackages.Write(feed.FeedPath, "Contoso.Unsigned", "1.0.0", "contoso-unsigned");
         using var repo = await Consumer(feed);
         repo.WriteProject(App, [], PackageReference("Contoso.Other", "1.0.0") + PackageReference("Contoso.Unsigned", "1.0.0") + Policy("Contoso.%2A", expected.Fingerprint));
 

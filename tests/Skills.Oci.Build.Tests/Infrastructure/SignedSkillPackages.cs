@@ -16,39 +16,15 @@ public sealed record CodeSigningCertificate(string PfxPath, string Fingerprint)
 }
 
 /// <summary>
-/// Real NuGet packages carrying a skill, made with the real CLI: <c>dotnet pack</c> of a generated library
-/// whose <c>skills/&lt;name&gt;/SKILL.md</c> is packed at the package root, <c>dotnet nuget sign</c> with a
-/// self-signed certificate (no timestamper: the tests run offline), and <c>dotnet restore</c> of a consumer
+/// Real NuGet packages carrying a skill: written by <see cref="TestNuGetPackages"/>, signed by the real
+/// <c>dotnet nuget sign</c> with a self-signed certificate (no timestamper: the tests run offline), and <c>dotnet restore</c> of a consumer
 /// so NuGet itself extracts them into a global packages folder.
 /// </summary>
 public static class SignedSkillPackages
 {
-    /// <summary>Packs <paramref name="id"/> <paramref name="version"/> with the skill <paramref name="skill"/> into <paramref name="feed"/>; returns the nupkg.</summary>
-    public static async Task<string> PackAsync(string workFolder, string feed, string id, string version, string skill)
-    {
-        var project = Directory.CreateDirectory(Path.Combine(workFolder, "src", $"{id}.{version}")).FullName;
-        Directory.CreateDirectory(Path.Combine(project, "skills", skill));
-        await File.WriteAllTextAsync(Path.Combine(project, "skills", skill, "SKILL.md"), $"---\nname: {skill}\ndescription: How to use {id}.\n---\n# {id}\nUse it well.\n");
-        await File.WriteAllTextAsync(Path.Combine(project, $"{id}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>netstandard2.0</TargetFramework>
-                <PackageId>{id}</PackageId>
-                <Version>{version}</Version>
-                <Authors>Skills.Oci tests</Authors>
-                <Description>A test package with a skill.</Description>
-                <IncludeBuildOutput>false</IncludeBuildOutput>
-                <NoWarn>$(NoWarn);NU5128</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>
-                <None Include="skills/**" Pack="true" PackagePath="skills/" />
-              </ItemGroup>
-            </Project>
-            """);
-        var result = await new DotnetCli(project).RunAsync("pack", "-c", "Release", "-o", feed);
-        Assert.True(result.Succeeded, result.ToString());
-        return Path.Combine(feed, $"{id}.{version}.nupkg");
-    }
+    /// <summary>Writes <paramref name="id"/> <paramref name="version"/> with the skill <paramref name="skill"/> into <paramref name="feed"/>; returns the nupkg.</summary>
+    public static string Write(string feed, string id, string version, string skill) =>
+        TestNuGetPackages.Write(TestPackage.WithSkill(id, version, skill), feed);
 
     /// <summary>Author-signs <paramref name="nupkg"/> in place with the real <c>dotnet nuget sign</c>.</summary>
     /// <remarks>The CLI makes author signatures only; repository signatures come from a repository's own signing service.</remarks>

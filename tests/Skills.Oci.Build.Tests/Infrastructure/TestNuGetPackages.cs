@@ -38,9 +38,12 @@ public sealed class TestNuGetPackages : IDisposable
 
     public string FeedPath => _folder.Path;
 
-    public string Add(TestPackage package)
+    public string Add(TestPackage package) => Write(package, FeedPath);
+
+    /// <summary>Writes <paramref name="package"/> into <paramref name="folder"/>; returns the nupkg's path.</summary>
+    public static string Write(TestPackage package, string folder)
     {
-        var path = Path.Combine(FeedPath, $"{package.Id}.{package.Version}.nupkg".ToLowerInvariant());
+        var path = Path.Combine(folder, $"{package.Id}.{package.Version}.nupkg".ToLowerInvariant());
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         Write(zip, $"{package.Id}.nuspec", Nuspec(package));
         foreach (var (relative, content) in package.Files)

@@ -30,9 +30,9 @@ public sealed class SignedPackagesFixture : IAsyncLifetime
         Other = CodeSigningCertificate.Create(certificates, "Someone Else");
         var feed = Folder.CreateFolder("feed");
         var work = Folder.CreateFolder("work");
-        await SignedSkillPackages.SignAsync(await SignedSkillPackages.PackAsync(work, feed, "Contoso.Json", "1.2.0", "contoso-json"), Signer);
-        await SignedSkillPackages.PackAsync(work, feed, "Contoso.Plain", "1.0.0", "contoso-plain");
-        await SignedSkillPackages.SignAsync(await SignedSkillPackages.PackAsync(work, feed, "Contoso.Changed", "2.0.0-beta.1", "contoso-changed"), Signer);
+        await SignedSkillPackages.SignAsync(SignedSkillPackages.Write(feed, "Contoso.Json", "1.2.0", "contoso-json"), Signer);
+        SignedSkillPackages.Write(feed, "Contoso.Plain", "1.0.0", "contoso-plain");
+        await SignedSkillPackages.SignAsync(SignedSkillPackages.Write(feed, "Contoso.Changed", "2.0.0-beta.1", "contoso-changed"), Signer);
         var restored = await SignedSkillPackages.RestoreAsync(work, feed, Folder.CreateFolder("packages"), ("Contoso.Json", "1.2.0"), ("Contoso.Plain", "1.0.0"), ("Contoso.Changed", "2.0.0-beta.1"));
         (SignedPackage, UnsignedPackage, TamperedPackage) = (restored[0], restored[1], restored[2]);
 
