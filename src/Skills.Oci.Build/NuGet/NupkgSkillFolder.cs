@@ -4,15 +4,18 @@ namespace Skills.Oci.Build.NuGet;
 
 /// <summary>
 /// Where a skill lives inside a .nupkg: <c>skills/&lt;name&gt;/</c> at the package root, the layout .NET
-/// package authors are converging on. Packing writes it there and restore reads it from there.
+/// package authors are converging on. Packing writes it there and restore reads it from there (<see cref="PackageSkillFolders"/>).
 /// </summary>
 public static class NupkgSkillFolder
 {
     /// <summary>The package-root folder that holds one folder per skill.</summary>
     public const string Root = "skills";
 
+    /// <summary>The skill's folder in the package, <c>skills/pdf</c>, as the lock's nuget source records it.</summary>
+    public static string PathOf(string name) => $"{Root}/{name}";
+
     /// <summary>The skill's folder in the package, with a trailing '/': <c>skills/pdf/</c>.</summary>
-    public static string Of(SkillName name) => $"{Root}/{name.Value}/";
+    public static string Of(SkillName name) => PathOf(name.Value) + "/";
 
     /// <summary>
     /// The NuGet <c>PackagePath</c> of a file at <paramref name="relativePath"/> ('/'-separated) in the

@@ -7,7 +7,7 @@ namespace Skills.Oci.Build.NuGet;
 public sealed record PackageSkillFolder(string Name, PackageIdentity Package, string FullPath)
 {
     /// <summary>The folder inside the package, <c>skills/&lt;name&gt;</c>, as the lock records it.</summary>
-    public string PathInPackage => PackageSkillFolders.PathInPackage(Name);
+    public string PathInPackage => NupkgSkillFolder.PathOf(Name);
 }
 
 /// <summary>
@@ -17,10 +17,6 @@ public sealed record PackageSkillFolder(string Name, PackageIdentity Package, st
 /// </summary>
 public static class PackageSkillFolders
 {
-    public const string SkillsFolder = "skills";
-
-    public static string PathInPackage(string name) => $"{SkillsFolder}/{name}";
-
     /// <summary>
     /// The package's folder: the first of <paramref name="packageFolders"/> that holds it (NuGet's own
     /// lookup order: the global packages folder, then fallback folders), or null when none does.
@@ -35,7 +31,7 @@ public static class PackageSkillFolders
     /// </summary>
     public static IReadOnlyList<PackageSkillFolder> Find(PackageIdentity package, string packageFolder)
     {
-        var skills = Path.Combine(packageFolder, SkillsFolder);
+        var skills = Path.Combine(packageFolder, NupkgSkillFolder.Root);
         if (!Directory.Exists(skills))
         {
             return [];

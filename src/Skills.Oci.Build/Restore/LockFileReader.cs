@@ -140,9 +140,9 @@ internal sealed class LockFileReader(byte[] bytes, string path)
         var package = RequiredString(source, "package", at);
         var version = RequiredString(source, "version", at);
         var folder = RequiredString(source, "path", at).Replace('\\', '/');
-        if (folder != NuGet.PackageSkillFolders.PathInPackage(name))
+        if (folder != NuGet.NupkgSkillFolder.PathOf(name))
         {
-            throw Invalid($"the path '{folder}' of the package skill '{name}' is not '{NuGet.PackageSkillFolders.PathInPackage(name)}'", $"{at}.path");
+            throw Invalid($"the path '{folder}' of the package skill '{name}' is not '{NuGet.NupkgSkillFolder.PathOf(name)}'", $"{at}.path");
         }
 
         if (!NuGet.PackageIdentity.TryCreate(package, version, out var identity))

@@ -65,7 +65,7 @@ internal static class PackageSkillLock
 
             requests.Sort(LockRequest.CompareByProject);
             var version = requests.Select(r => NuGetVersion.TryParse(r.Version, out var v) ? v : null).OfType<NuGetVersion>().Max()!;
-            var source = new NuGetLockSource(mine?.Package.Id ?? lockedSource!.Package, version.ToNormalizedString(), NuGet.PackageSkillFolders.PathInPackage(name));
+            var source = new NuGetLockSource(mine?.Package.Id ?? lockedSource!.Package, version.ToNormalizedString(), NuGet.NupkgSkillFolder.PathOf(name));
             if (entries.TryGetValue(name, out var reference))
             {
                 if (reference.Requests.Any(r => r.Override))
