@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
@@ -73,10 +74,6 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary>The files that may declare SkillTrustPolicy items (the project, Directory.Build.props/targets).</summary>
     public string[] PolicyDeclaringFiles { get; set; } = [];
 
-    /// <summary>Warns about policies MSBuild's wildcard expansion dropped (an unescaped '*').</summary>
-    internal void LogDroppedPolicies() =>
-        LogDiagnostics(Skills.Oci.Build.Trust.Policy.WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()));
-
     /// <summary>
     /// <c>$(ProjectAssetsFile)</c>, given only once NuGet has written it for this restore (the package
     /// pass after Restore, the pre-build check, design-time builds): the project's package skills are
@@ -92,6 +89,13 @@ public sealed class RestoreSkills : SkillsOciTask
 
     /// <summary><c>$(MSBuildRestoreSessionId)</c>: one restore calls the hook per framework; the first call does the work.</summary>
     public string? RestoreSessionId { get; set; }
+
+    /// <summary>
+    /// Set by the hook inside <c>dotnet restore</c>'s graph walk: when the entry project opened a
+    /// session in this process, the restore continues while NuGet restores and is reported at the end
+    /// of Restore (<see cref="BackgroundSkillRestores"/>); otherwise it runs in place.
+    /// </summary>
+    public bool InBackground { get; set; }
 
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
@@ -154,27 +158,55 @@ public sealed class RestoreSkills : SkillsOciTask
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
             request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
 
-        // The engine runs the no-op check first and asks for the registry client only past it.
-        SkillRestoreResult result;
-        using (var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }))
+        if (InBackground && BackgroundSkillRestores.Find(BuildEngine, RestoreSessionId) is { } background)
         {
-            result = await new SkillRestoreEngine(source.Get).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+            background.Start(projectPath, token => RunEngineAsync(request, options, token), (log, result) => Report(log, request, options, result));
+            RegisterRestored(dedupeKey);
+            Log.LogMessage(MessageImportance.Low, "Skills of '{0}' are restored while NuGet restores; the end of the restore reports them.", projectPath);
+            return;
         }
 
+        var restored = await RunEngineAsync(request, options, cancellationToken).ConfigureAwait(false);
+        RegisterRestored(dedupeKey);
+        Report(Log, request, options, restored);
+    }
+
+    private static async System.Threading.Tasks.Task<SkillRestoreResult> RunEngineAsync(SkillRestoreRequest request, SkillRestoreOptions options, CancellationToken cancellationToken)
+    {
+        // The engine runs the no-op check first and asks for the registry client only past it.
+        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits });
+        return await new SkillRestoreEngine(source.Get).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks this project restored in this restore session (its errors, if any, are logged once).</summary>
+    private void RegisterRestored(string? dedupeKey)
+    {
+        if (dedupeKey is not null && BuildEngine is IBuildEngine4 registering)
+        {
+            registering.RegisterTaskObject(dedupeKey, new object(), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        }
+    }
+
+    /// <summary>Logs what the restore did, through this task's logger or, for a background restore, the reporting task's.</summary>
+    private void Report(TaskLoggingHelper log, SkillRestoreRequest request, SkillRestoreOptions options, SkillRestoreResult result)
+    {
+        var projectPath = request.ProjectPath;
         if (!result.WasUpToDate)
         {
-            LogDroppedPolicies();
+            foreach (var dropped in WildcardPolicyScanner.Scan(PolicyDeclaringFiles, TrustPolicies.Select(p => p.ItemSpec).ToList()))
+            {
+                LogDiagnostic(log, dropped, projectPath);
+            }
         }
 
         foreach (var message in result.Messages)
         {
-            Log.LogMessage(MessageImportance.Low, "{0}", message);
+            log.LogMessage(MessageImportance.Low, "{0}", message);
         }
 
-        LogDiagnostics(result.Diagnostics.Select(d => PointAtReference(d, projectPath)));
-        if (dedupeKey is not null && BuildEngine is IBuildEngine4 registering)
+        foreach (var diagnostic in result.Diagnostics)
         {
-            registering.RegisterTaskObject(dedupeKey, new object(), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            LogDiagnostic(log, PointAtReference(diagnostic, projectPath), projectPath);
         }
 
         if (!result.Succeeded)
@@ -185,11 +217,11 @@ public sealed class RestoreSkills : SkillsOciTask
         foreach (var change in result.Changes)
         {
             // What changed is worth a line even at minimal verbosity; nothing is printed when nothing changed.
-            Log.LogMessage(MessageImportance.High, "Skills: {0}", change);
+            log.LogMessage(MessageImportance.High, "Skills: {0}", change);
         }
 
         var name = Path.GetFileName(projectPath);
-        Log.LogMessage(MessageImportance.Normal, "{0}: {1}", name, result.WasUpToDate
+        log.LogMessage(MessageImportance.Normal, "{0}: {1}", name, result.WasUpToDate
             ? $"Skills are up to date ({result.Restored} skill{(result.Restored == 1 ? string.Empty : "s")})."
             : result.Summary);
 

@@ -3,6 +3,7 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Hosting;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
+using Microsoft.Build.Utilities;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace Skills.Oci.Build.Tasks;
@@ -32,45 +33,57 @@ public abstract class SkillsOciTask : MSBuildTask, ICancelableTask
         {
             System.Threading.Tasks.Task.Run(() => ExecuteCoreAsync(_cancellation.Token)).GetAwaiter().GetResult();
         }
-        catch (OperationCanceledException ex) when (_cancellation.IsCancellationRequested)
-        {
-            LogDiagnostic(FailureDiagnostics.From(ex, DefaultDiagnosticFile, cancellationRequested: true));
-            return false;
-        }
         catch (Exception ex)
         {
-            LogDiagnostic(FailureDiagnostics.From(ex, DefaultDiagnosticFile));
-            if (FailureDiagnostics.IsBug(ex))
+            LogFailure(Log, ex, DefaultDiagnosticFile, _cancellation.IsCancellationRequested);
+            if (ex is OperationCanceledException && _cancellation.IsCancellationRequested)
             {
-                Log.LogMessage(MessageImportance.Low, ex.ToString());
+                // A cancelled build fails, though the cancellation itself is only a warning.
+                return false;
             }
         }
 
         return !Log.HasLoggedErrors;
     }
 
+    /// <summary>
+    /// The last boundary, shared with work that outlives its task (a background restore reported by
+    /// <see cref="CompleteSkillRestores"/>): a coded diagnostic, and the stack trace only for a bug.
+    /// </summary>
+    internal static void LogFailure(TaskLoggingHelper log, Exception exception, string? defaultFile, bool cancellationRequested)
+    {
+        var cancelled = cancellationRequested && exception is OperationCanceledException;
+        LogDiagnostic(log, FailureDiagnostics.From(exception, defaultFile, cancellationRequested: cancelled), defaultFile);
+        if (!cancelled && FailureDiagnostics.IsBug(exception))
+        {
+            log.LogMessage(MessageImportance.Low, exception.ToString());
+        }
+    }
+
     protected abstract System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken);
 
     /// <summary>Logs a diagnostic with its code, help link, file and line.</summary>
-    protected void LogDiagnostic(Diagnostic diagnostic)
-    {
-        var file = diagnostic.File ?? DefaultDiagnosticFile;
-        var helpLink = ErrorCodes.HelpLink(diagnostic.Code);
-        if (diagnostic.Severity == DiagnosticSeverity.Error)
-        {
-            Log.LogError(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
-        }
-        else
-        {
-            Log.LogWarning(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
-        }
-    }
+    protected void LogDiagnostic(Diagnostic diagnostic) => LogDiagnostic(Log, diagnostic, DefaultDiagnosticFile);
 
     protected void LogDiagnostics(IEnumerable<Diagnostic> diagnostics)
     {
         foreach (var diagnostic in diagnostics)
         {
             LogDiagnostic(diagnostic);
+        }
+    }
+
+    internal static void LogDiagnostic(TaskLoggingHelper log, Diagnostic diagnostic, string? defaultFile)
+    {
+        var file = diagnostic.File ?? defaultFile;
+        var helpLink = ErrorCodes.HelpLink(diagnostic.Code);
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            log.LogError(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+        }
+        else
+        {
+            log.LogWarning(null, diagnostic.Code, diagnostic.Code, helpLink, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
         }
     }
 }
