@@ -93,6 +93,12 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(MSBuildRestoreSessionId)</c>: one restore calls the hook per framework; the first call does the work.</summary>
     public string? RestoreSessionId { get; set; }
 
+    /// <summary><c>@(SkillRegistryMirror)</c>: Include = registry, metadata <c>Mirror</c> (host and optional path prefix), <c>Fallback</c> (default true).</summary>
+    public ITaskItem[] Mirrors { get; set; } = [];
+
+    /// <summary><c>$(SkillsSource)</c>: an offline bundle (OCI image layout) restored from instead of any registry.</summary>
+    public string? SkillsSource { get; set; }
+
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
@@ -156,9 +162,11 @@ public sealed class RestoreSkills : SkillsOciTask
 
         // The engine runs the no-op check first and asks for the registry client only past it.
         SkillRestoreResult result;
-        using (var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }))
+        var mirrors = await Registry.RegistryMirrors.LoadAsync(request.Root, ToMirrors(Mirrors), null, cancellationToken).ConfigureAwait(false);
+        var bundle = string.IsNullOrWhiteSpace(SkillsSource) ? null : new SkillBundleSource(Path.GetFullPath(SkillsSource, Path.GetDirectoryName(projectPath)!));
+        using (var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }, mirrors))
         {
-            result = await new SkillRestoreEngine(source.Get).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+            result = await new SkillRestoreEngine(bundle is null ? source.Get : () => bundle).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
 
         if (!result.WasUpToDate)
@@ -283,6 +291,22 @@ public sealed class RestoreSkills : SkillsOciTask
             var file = item.GetMetadata("DefiningProjectFullPath");
             return new SkillTrustPolicyItem(item.ItemSpec, metadata, string.IsNullOrEmpty(file) ? null : file);
         }).ToList();
+
+    /// <summary>SkillRegistryMirror items, parsed here at the edge; a bad one is SKOCI8041 at the file that declares it.</summary>
+    internal static Registry.RegistryMirrors ToMirrors(ITaskItem[] items) =>
+        Registry.RegistryMirrors.Of(items.Select(item =>
+        {
+            var file = item.GetMetadata("DefiningProjectFullPath");
+            var origin = string.IsNullOrEmpty(file) ? "a SkillRegistryMirror item" : $"the SkillRegistryMirror item '{item.ItemSpec}' of {file}";
+            var fallback = item.GetMetadata("Fallback").Trim();
+            if (fallback.Length > 0 && !bool.TryParse(fallback, out _))
+            {
+                throw new SkillsOciException(ErrorCodes.MirrorSettingInvalid,
+                    $"The registry mirror setting in {origin} is invalid: Fallback=\"{fallback}\" is not true or false.", string.IsNullOrEmpty(file) ? null : file);
+            }
+
+            return Registry.RegistryMirrors.Create(item.ItemSpec, item.GetMetadata("Mirror"), fallback.Length == 0 || bool.Parse(fallback), origin, string.IsNullOrEmpty(file) ? null : file);
+        }).ToList());
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {
