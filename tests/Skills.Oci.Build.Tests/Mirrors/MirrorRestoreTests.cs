@@ -124,6 +124,43 @@ public sealed partial class MirrorRestoreTests
         Assert.Contains("1.1.0", list.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_trust_policy_verifies_from_signatures_copied_to_the_mirror_and_with_Fallback_false_a_mirror_without_them_is_unsigned()
+    {
+        await using var original = await RegistryProcess.StartAsync();
+        await using var mirror = await RegistryProcess.StartAsync();
+        using var publisher = new RegistrySkillPublisher(original, "mirror-trust");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        await publisher.PublishAsync("bare", "1.0.0");
+        using var key = Skills.Oci.Build.Sigstore.Keys.SigningKey.Generate(Skills.Oci.Build.Sigstore.Keys.KeyAlgorithm.EcdsaP256);
+        var signed = await TrustTests.SignAsync(original, publisher, "pdf", "1.0.0", key);
+        await TrustTests.SignAsync(original, publisher, "bare", "1.0.0", key);
+        await CopyToMirrorAsync(publisher, mirror, "pdf", "1.0.0");
+        // And cosign's .sig tag (skopeo 1.9 will not copy the tag-schema referrers index with its digest kept).
+        await CopyToMirrorAsync(publisher, mirror, "pdf", signed.Digest.ToTagSchema() + ".sig");
+        // Only the skill, not its signatures.
+        await CopyToMirrorAsync(publisher, mirror, "bare", "1.0.0");
+        await original.StopAsync();
+
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        TrustTests.WriteKey(repo, "skills.pub", key);
+        repo.WriteProject("App.csproj", [(publisher.Repo("pdf"), "1.0.0")],
+            TrustTests.KeyPolicy($"{original.HostPort}/mirror-trust/%2A", "skills.pub") + MirrorItem(original, mirror, fallback: "false"));
+        var verified = await repo.Cli().RunAsync("restore", "-v:detailed");
+
+        Assert.True(verified.Succeeded, verified.ToString());
+        Assert.Contains($"signed by key:{key.PublicKey.Fingerprint}", verified.Output, StringComparison.Ordinal);
+        Assert.Contains($"\"verifiedBy\": \"key:{key.PublicKey.Fingerprint}\"", repo.ReadLock(), StringComparison.Ordinal);
+
+        repo.WriteProject("App.csproj", [(publisher.Repo("pdf"), "1.0.0"), (publisher.Repo("bare"), "1.0.0")],
+            TrustTests.KeyPolicy($"{original.HostPort}/mirror-trust/%2A", "skills.pub") + MirrorItem(original, mirror, fallback: "false"));
+        var unsigned = await repo.Cli().RunAsync("restore");
+
+        Assert.False(unsigned.Succeeded, unsigned.ToString());
+        Assert.Equal([ErrorCodes.SignatureMissing], unsigned.ErrorCodes().Distinct());
+        Assert.False(Directory.Exists(repo.File(".agents/skills/bare")));
+    }
+
     /// <summary><c>skopeo copy</c> of one tag from the publisher's registry to the mirror, under <see cref="MirrorPrefix"/>, digests kept.</summary>
     internal static async Task CopyToMirrorAsync(RegistrySkillPublisher publisher, RegistryProcess mirror, string name, string tag, string? mirrorCredentials = null)
     {
