@@ -40,11 +40,16 @@ public sealed class RegistrySkillSource(RegistryClient client) : ISkillSource, I
 /// The registry source a restore or sync asks for only past its no-op check (so an up-to-date run never
 /// creates a registry client), disposed with it. Pass <see cref="Get"/> to the engine.
 /// </summary>
-public sealed class LazyRegistrySource(RegistryClientOptions options) : IDisposable
+public sealed class LazyRegistrySource(RegistryClientOptions options, RegistryMirrors? mirrors = null) : IDisposable
 {
     private RegistryClient? _client;
 
-    public ISkillSource Get() => new RegistrySkillSource(_client ??= new RegistryClient(options));
+    /// <summary>The registry, through its mirrors when any are set (<see cref="MirroredSkillSource"/>).</summary>
+    public ISkillSource Get()
+    {
+        var registry = new RegistrySkillSource(_client ??= new RegistryClient(options));
+        return mirrors is null || mirrors.IsEmpty ? registry : new MirroredSkillSource(registry, mirrors);
+    }
 
     public void Dispose() => _client?.Dispose();
 }

@@ -90,7 +90,9 @@ public static class SkillsManifestRestore
     /// <summary>The engine over the registry; the client is created only past the no-op check.</summary>
     private static async Task<SkillRestoreResult> RestoreAsync(SkillsManifest manifest, SkillRestoreOptions options, CancellationToken cancellationToken)
     {
-        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits });
+        // The repository's mirrors (environment variable, .skills-oci/mirrors.json) apply to skills.json too.
+        var mirrors = await RegistryMirrors.LoadAsync(manifest.ToRestoreRequest().Root, RegistryMirrors.None, null, cancellationToken).ConfigureAwait(false);
+        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }, mirrors);
         return await new SkillRestoreEngine(source.Get).RestoreAsync(manifest.ToRestoreRequest(), options, cancellationToken).ConfigureAwait(false);
     }
 

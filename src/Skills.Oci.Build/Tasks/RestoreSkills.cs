@@ -97,6 +97,12 @@ public sealed class RestoreSkills : SkillsOciTask
     /// </summary>
     public bool InBackground { get; set; }
 
+    /// <summary><c>@(SkillRegistryMirror)</c>: Include = registry, metadata <c>Mirror</c> (host and optional path prefix), <c>Fallback</c> (default true).</summary>
+    public ITaskItem[] Mirrors { get; set; } = [];
+
+    /// <summary><c>$(SkillsSource)</c>: an offline bundle (OCI image layout) restored from instead of any registry.</summary>
+    public string? SkillsSource { get; set; }
+
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
@@ -158,24 +164,27 @@ public sealed class RestoreSkills : SkillsOciTask
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
             request.Root, request.EffectiveLockFilePath, options.EffectiveCachePath, Offline ? "offline (design-time build)" : "network allowed");
 
+        var mirrors = await Registry.RegistryMirrors.LoadAsync(request.Root, ToMirrors(Mirrors), null, cancellationToken).ConfigureAwait(false);
+        var bundle = string.IsNullOrWhiteSpace(SkillsSource) ? null : new SkillBundleSource(Path.GetFullPath(SkillsSource, Path.GetDirectoryName(projectPath)!));
         if (InBackground && BackgroundSkillRestores.Find(BuildEngine, RestoreSessionId) is { } background)
         {
-            background.Start(projectPath, token => RunEngineAsync(request, options, token), (log, result) => Report(log, request, options, result));
+            background.Start(projectPath, token => RunEngineAsync(request, options, mirrors, bundle, token), (log, result) => Report(log, request, options, result));
             RegisterRestored(dedupeKey);
             Log.LogMessage(MessageImportance.Low, "Skills of '{0}' are restored while NuGet restores; the end of the restore reports them.", projectPath);
             return;
         }
 
-        var restored = await RunEngineAsync(request, options, cancellationToken).ConfigureAwait(false);
+        var restored = await RunEngineAsync(request, options, mirrors, bundle, cancellationToken).ConfigureAwait(false);
         RegisterRestored(dedupeKey);
         Report(Log, request, options, restored);
     }
 
-    private static async System.Threading.Tasks.Task<SkillRestoreResult> RunEngineAsync(SkillRestoreRequest request, SkillRestoreOptions options, CancellationToken cancellationToken)
+    private static async System.Threading.Tasks.Task<SkillRestoreResult> RunEngineAsync(
+        SkillRestoreRequest request, SkillRestoreOptions options, Registry.RegistryMirrors mirrors, SkillBundleSource? bundle, CancellationToken cancellationToken)
     {
         // The engine runs the no-op check first and asks for the registry client only past it.
-        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits });
-        return await new SkillRestoreEngine(source.Get).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
+        using var source = new LazyRegistrySource(new RegistryClientOptions { Limits = options.Limits }, mirrors);
+        return await new SkillRestoreEngine(bundle is null ? source.Get : () => bundle).RestoreAsync(request, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks this project restored in this restore session (its errors, if any, are logged once).</summary>
@@ -315,6 +324,22 @@ public sealed class RestoreSkills : SkillsOciTask
             var file = item.GetMetadata("DefiningProjectFullPath");
             return new SkillTrustPolicyItem(item.ItemSpec, metadata, string.IsNullOrEmpty(file) ? null : file);
         }).ToList();
+
+    /// <summary>SkillRegistryMirror items, parsed here at the edge; a bad one is SKOCI8041 at the file that declares it.</summary>
+    internal static Registry.RegistryMirrors ToMirrors(ITaskItem[] items) =>
+        Registry.RegistryMirrors.Of(items.Select(item =>
+        {
+            var file = item.GetMetadata("DefiningProjectFullPath");
+            var origin = string.IsNullOrEmpty(file) ? "a SkillRegistryMirror item" : $"the SkillRegistryMirror item '{item.ItemSpec}' of {file}";
+            var fallback = item.GetMetadata("Fallback").Trim();
+            if (fallback.Length > 0 && !bool.TryParse(fallback, out _))
+            {
+                throw new SkillsOciException(ErrorCodes.MirrorSettingInvalid,
+                    $"The registry mirror setting in {origin} is invalid: Fallback=\"{fallback}\" is not true or false.", string.IsNullOrEmpty(file) ? null : file);
+            }
+
+            return Registry.RegistryMirrors.Create(item.ItemSpec, item.GetMetadata("Mirror"), fallback.Length == 0 || bool.Parse(fallback), origin, string.IsNullOrEmpty(file) ? null : file);
+        }).ToList());
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {

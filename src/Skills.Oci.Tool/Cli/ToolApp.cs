@@ -17,6 +17,8 @@ public static class ToolApp
         new ListCommand(),
         new UpdateCommand(),
         new VerifyCommand(),
+        new ExportCommand(),
+        new ImportCommand(),
         new CleanCommand(),
         new LoginCommand(),
         new LogoutCommand(),

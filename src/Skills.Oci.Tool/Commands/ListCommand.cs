@@ -40,9 +40,10 @@ internal sealed class ListCommand() : ToolCommand(
         if (outdated && skills.Count > 0)
         {
             var diagnostics = new List<Diagnostic>();
-            using (var client = new RegistryClient(new RegistryClientOptions()))
+            var mirrors = await RegistryMirrors.LoadAsync(root, RegistryMirrors.None, null, cancellationToken).ConfigureAwait(false);
+            using (var source = new LazyRegistrySource(new RegistryClientOptions(), mirrors))
             {
-                skills = await SkillListing.CheckOutdatedAsync(skills, lockPath, new RegistrySkillSource(client), diagnostics, cancellationToken).ConfigureAwait(false);
+                skills = await SkillListing.CheckOutdatedAsync(skills, lockPath, source.Get(), diagnostics, cancellationToken).ConfigureAwait(false);
             }
 
             output.Diagnostics(diagnostics);

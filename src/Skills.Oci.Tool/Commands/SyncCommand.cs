@@ -64,7 +64,8 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         }
 
         LockSyncResult result;
-        using (var source = new LazyRegistrySource(new RegistryClientOptions()))
+        var mirrors = await RegistryMirrors.LoadAsync(root, RegistryMirrors.None, null, cancellationToken).ConfigureAwait(false);
+        using (var source = new LazyRegistrySource(new RegistryClientOptions(), mirrors))
         {
             result = await new LockSync(source.Get)
                 .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory), PackageSkills = packages.Skills }, cancellationToken).ConfigureAwait(false);
