@@ -119,7 +119,7 @@ public sealed class SkillPackager
     {
         var (skill, version, found) = await ValidateAsync(request.ProjectDirectory, request.SkillMarkdownPath, request.ExpectedSkillName, request.Version, request.ProjectFile, cancellationToken).ConfigureAwait(false);
         var diagnostics = found.ToList();
-        var created = ParseCreated(request.SourceDateEpoch, request.ProjectFile, diagnostics);
+        var created = ParseCreated(request.SourceDateEpoch, _time, request.ProjectFile, diagnostics);
         if (skill is null || version is null || created is null || diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             return new SkillPackOutcome(null, diagnostics);
@@ -237,13 +237,13 @@ public sealed class SkillPackager
         return annotations;
     }
 
-    /// <summary>RFC 3339 UTC to the second: from <c>SOURCE_DATE_EPOCH</c> when set, else now.</summary>
-    private string? ParseCreated(string? sourceDateEpoch, string? projectFile, List<Diagnostic> diagnostics)
+    /// <summary>RFC 3339 UTC to the second: from <c>SOURCE_DATE_EPOCH</c> when set, else now (also the collection index's <c>created</c>).</summary>
+    internal static string? ParseCreated(string? sourceDateEpoch, TimeProvider time, string? projectFile, List<Diagnostic> diagnostics)
     {
         DateTimeOffset created;
         if (string.IsNullOrWhiteSpace(sourceDateEpoch))
         {
-            created = _time.GetUtcNow();
+            created = time.GetUtcNow();
         }
         else if (long.TryParse(sourceDateEpoch.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {

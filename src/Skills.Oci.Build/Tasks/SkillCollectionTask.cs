@@ -1,0 +1,79 @@
+using Microsoft.Build.Framework;
+using Skills.Oci.Build.Packaging;
+
+namespace Skills.Oci.Build.Tasks;
+
+/// <summary>
+/// What both collection tasks read from a collection project: the target, the name, and the members
+/// (SkillCollectionMember items, and the pushed references of the skill projects it references).
+/// </summary>
+public abstract class SkillCollectionTask : SkillsOciTask
+{
+    public string? SkillRepository { get; set; }
+
+    public string? Version { get; set; }
+
+    public string[] AdditionalTags { get; set; } = [];
+
+    public string? CollectionName { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? RepositoryUrl { get; set; }
+
+    public string? SourceRevisionId { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+
+    /// <summary>SkillCollectionMember items: Include is the repository (or a tag or digest reference), metadata Version.</summary>
+    public ITaskItem[] Members { get; set; } = [];
+
+    /// <summary>SkillPushOutput items of referenced skill projects (<c>registry/repository:tag@digest</c>), pinned as pushed.</summary>
+    public ITaskItem[] ProjectMembers { get; set; } = [];
+
+    public string ProjectFile { get; set; } = string.Empty;
+
+    /// <summary>Problems without a better location point at the project, not at the SDK's targets file.</summary>
+    protected override string? DefaultDiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? base.DefaultDiagnosticFile : ProjectFile;
+
+    protected SkillCollectionPublishRequest CreateRequest() => new()
+    {
+        Repository = SkillRepository,
+        Version = Version,
+        AdditionalTags = AdditionalTags,
+        Name = CollectionName,
+        Description = Description,
+        RepositoryUrl = RepositoryUrl,
+        SourceRevisionId = SourceRevisionId,
+        SourceDateEpoch = SourceDateEpoch,
+        ProjectFile = DefaultDiagnosticFile ?? string.Empty,
+        Members = Members.Select(Member).Concat(ProjectMembers.Select(p => new SkillCollectionMemberInput(p.ItemSpec, null, DefaultDiagnosticFile))).ToList(),
+    };
+
+    private SkillCollectionMemberInput Member(ITaskItem item)
+    {
+        var file = item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : DefaultDiagnosticFile;
+        return new SkillCollectionMemberInput(item.ItemSpec, item.GetMetadata("Version"), file, LineOf(file, item.ItemSpec));
+    }
+
+    /// <summary>The line of the item's Include in the file that defines it (0 when it cannot be found, e.g. a wildcard or a property).</summary>
+    private static int LineOf(string? file, string include)
+    {
+        if (string.IsNullOrEmpty(file) || !File.Exists(file))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var needle = $"\"{include}\"";
+            var lines = File.ReadAllLines(file);
+            var index = Array.FindIndex(lines, l => l.Contains("SkillCollectionMember", StringComparison.Ordinal) && l.Contains(needle, StringComparison.Ordinal));
+            return index + 1;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
