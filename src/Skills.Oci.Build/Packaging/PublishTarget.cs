@@ -74,6 +74,26 @@ public sealed record PublishTarget(ImageReference Repository, SkillVersion Versi
         return warnings;
     }
 
+    /// <summary>
+    /// A command line's <c>registry/repository:version</c> split into the repository and the version (the
+    /// tag, which must be there; no digest). <paramref name="context"/> ends the message (what is pushed).
+    /// </summary>
+    public static (string Repository, string Version) SplitReference(string text, string context)
+    {
+        if (!ImageReference.TryParse(text.Trim(), out var reference, out var error))
+        {
+            throw new SkillsOciException(ErrorCodes.PushReferenceInvalid, $"'{text}' is not a valid OCI reference: {error.TrimEnd('.')}. Use registry/repository:version, for example ghcr.io/acme/skills/pdf:1.0.0.");
+        }
+
+        if (reference!.Digest is not null || reference.Tag is null)
+        {
+            throw new SkillsOciException(ErrorCodes.PushReferenceInvalid,
+                $"'{text}' {(reference.Digest is not null ? "names a digest" : "has no tag")}; push needs registry/repository:version, whose tag is the SemVer version (for example {reference.RepositoryName}:1.0.0). Add more tags with --tag. {context}".TrimEnd());
+        }
+
+        return (reference.RepositoryName, reference.Tag);
+    }
+
     private static ImageReference ParseRepository(string? value, string projectFile)
     {
         if (string.IsNullOrWhiteSpace(value))

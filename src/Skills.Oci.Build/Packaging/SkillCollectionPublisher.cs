@@ -31,6 +31,9 @@ public sealed record SkillCollectionPublishRequest
 
     public required IReadOnlyList<SkillCollectionMemberInput> Members { get; init; }
 
+    /// <summary>Skill projects whose pushed reference becomes a member once they are pushed (validation counts them).</summary>
+    public IReadOnlyList<string> ReferencedProjects { get; init; } = [];
+
     /// <summary>Where problems without a better place point (the project file; empty on the command line).</summary>
     public string ProjectFile { get; init; } = string.Empty;
 }
@@ -103,7 +106,7 @@ public sealed class SkillCollectionPublisher(RegistryClient client, TimeProvider
             }
         }
 
-        if (request.Members.Count == 0)
+        if (request.Members.Count == 0 && request.ReferencedProjects.Count == 0)
         {
             diagnostics.Add(Diagnostic.Error(ErrorCodes.CollectionEmpty,
                 "The collection lists no skill. Add SkillCollectionMember items (<SkillCollectionMember Include=\"ghcr.io/acme/skills/pdf\" Version=\"1.2.0\" />) or ProjectReferences to skill projects (on the command line: --skill REF).",

@@ -35,6 +35,9 @@ public sealed class PackSkill : SkillContentTask
 
     public string? SourceDateEpoch { get; set; }
 
+    /// <summary>SkillDependency items: Include the repository, metadata Version.</summary>
+    public ITaskItem[] Dependencies { get; set; } = [];
+
     /// <summary>
     /// The layout folder, with metadata <c>ManifestDigest</c>, <c>ManifestSize</c>, <c>ConfigDigest</c>,
     /// <c>LayerDigest</c>, <c>LayerSize</c>, <c>Tag</c>, <c>SkillName</c>, <c>SkillVersion</c>.
@@ -66,6 +69,10 @@ public sealed class PackSkill : SkillContentTask
             SourceRevisionId = SourceRevisionId,
             SourceDateEpoch = SourceDateEpoch,
             Limits = limits,
+            Dependencies = Dependencies.Select(d => new SkillDependencyInput(
+                d.ItemSpec,
+                d.GetMetadata("Version"),
+                d.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : DefaultDiagnosticFile)).ToList(),
         };
 
         var outcome = await new SkillPackager().PackAsync(request, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,7 @@ namespace Skills.Oci.Build.Tasks;
 /// a thin adapter over <see cref="SkillCollectionPublisher"/>. Credentials come from the environment and
 /// Docker's config inside the client, never from task parameters.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "An MSBuild task is named verb + what it acts on, here a skill collection.")]
 public sealed class PushSkillCollection : SkillCollectionTask
 {
     /// <summary>The pushed reference (<c>registry/repository:version@digest</c>) with metadata Repository, Digest, Tags, Skills, MembersCopied.</summary>

@@ -31,6 +31,9 @@ public abstract class SkillCollectionTask : SkillsOciTask
     /// <summary>SkillPushOutput items of referenced skill projects (<c>registry/repository:tag@digest</c>), pinned as pushed.</summary>
     public ITaskItem[] ProjectMembers { get; set; } = [];
 
+    /// <summary>Referenced skill projects not pushed yet (validation only counts them as members).</summary>
+    public ITaskItem[] ReferencedProjects { get; set; } = [];
+
     public string ProjectFile { get; set; } = string.Empty;
 
     /// <summary>Problems without a better location point at the project, not at the SDK's targets file.</summary>
@@ -47,6 +50,7 @@ public abstract class SkillCollectionTask : SkillsOciTask
         SourceRevisionId = SourceRevisionId,
         SourceDateEpoch = SourceDateEpoch,
         ProjectFile = DefaultDiagnosticFile ?? string.Empty,
+        ReferencedProjects = ReferencedProjects.Select(p => p.ItemSpec).ToList(),
         Members = Members.Select(Member).Concat(ProjectMembers.Select(p => new SkillCollectionMemberInput(p.ItemSpec, null, DefaultDiagnosticFile))).ToList(),
     };
 

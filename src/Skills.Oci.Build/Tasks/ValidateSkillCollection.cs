@@ -8,6 +8,7 @@ namespace Skills.Oci.Build.Tasks;
 /// repository, Version and tags, the name, and every member's Include and Version, each problem a coded
 /// error at the member's line.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "An MSBuild task is named verb + what it acts on, here a skill collection.")]
 public sealed class ValidateSkillCollection : SkillCollectionTask
 {
     protected override System.Threading.Tasks.Task ExecuteCoreAsync(CancellationToken cancellationToken)
