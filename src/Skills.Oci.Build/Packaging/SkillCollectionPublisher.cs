@@ -226,7 +226,7 @@ public sealed class SkillCollectionPublisher(RegistryClient client, TimeProvider
         {
             skill = SkillArtifactReader.ReadManifest(content.Bytes, display, client.Options.Limits);
         }
-        catch (SkillsOciException ex) when (ex.Code is ErrorCodes.NotASkillArtifact or ErrorCodes.SkillLayerCount)
+        catch (SkillsOciException ex) when (ex.Code is ErrorCodes.NotASkillArtifact or ErrorCodes.SkillLayerCount or ErrorCodes.SkillReferenceIsIndex)
         {
             throw new SkillsOciException(ErrorCodes.CollectionMemberNotASkill,
                 $"The collection member {member.Display} is not a skill: {ex.Message} A collection lists skill manifests only.",
