@@ -69,10 +69,11 @@ public sealed class PackSkill : SkillContentTask
             SourceRevisionId = SourceRevisionId,
             SourceDateEpoch = SourceDateEpoch,
             Limits = limits,
-            Dependencies = Dependencies.Select(d => new SkillDependencyInput(
-                d.ItemSpec,
-                d.GetMetadata("Version"),
-                d.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : DefaultDiagnosticFile)).ToList(),
+            Dependencies = Dependencies.Select(d =>
+            {
+                var (file, line) = ItemLocation.Of(d, "SkillDependency", DefaultDiagnosticFile);
+                return new SkillDependencyInput(d.ItemSpec, d.GetMetadata("Version"), file, line);
+            }).ToList(),
         };
 
         var outcome = await new SkillPackager().PackAsync(request, cancellationToken).ConfigureAwait(false);

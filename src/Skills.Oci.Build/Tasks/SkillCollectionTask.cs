@@ -56,28 +56,7 @@ public abstract class SkillCollectionTask : SkillsOciTask
 
     private SkillCollectionMemberInput Member(ITaskItem item)
     {
-        var file = item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : DefaultDiagnosticFile;
-        return new SkillCollectionMemberInput(item.ItemSpec, item.GetMetadata("Version"), file, LineOf(file, item.ItemSpec));
-    }
-
-    /// <summary>The line of the item's Include in the file that defines it (0 when it cannot be found, e.g. a wildcard or a property).</summary>
-    private static int LineOf(string? file, string include)
-    {
-        if (string.IsNullOrEmpty(file) || !File.Exists(file))
-        {
-            return 0;
-        }
-
-        try
-        {
-            var needle = $"\"{include}\"";
-            var lines = File.ReadAllLines(file);
-            var index = Array.FindIndex(lines, l => l.Contains("SkillCollectionMember", StringComparison.Ordinal) && l.Contains(needle, StringComparison.Ordinal));
-            return index + 1;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        var (file, line) = ItemLocation.Of(item, "SkillCollectionMember", DefaultDiagnosticFile);
+        return new SkillCollectionMemberInput(item.ItemSpec, item.GetMetadata("Version"), file, line);
     }
 }
