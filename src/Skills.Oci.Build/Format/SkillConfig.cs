@@ -30,6 +30,13 @@ public sealed record SkillConfig
 
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>
+    /// The skills this one needs (SkillDependency items), as <c>requires</c>: the same entries as the
+    /// manifest's <c>io.agentskills.skill.requires</c>, in the same order. Absent when there are none, so
+    /// a skill without dependencies keeps the bytes it always had.
+    /// </summary>
+    public IReadOnlyList<SkillRequirement>? Requires { get; init; }
+
     public byte[] Write()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -64,6 +71,21 @@ public sealed record SkillConfig
                 }
 
                 writer.WriteEndObject();
+            }
+
+            if (Requires is { Count: > 0 } requires)
+            {
+                writer.WritePropertyName("requires");
+                writer.WriteStartArray();
+                foreach (var requirement in SkillRequirements.InWriteOrder(requires))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("ref", requirement.Reference.ToString());
+                    WriteIfPresent(writer, "version", requirement.Version);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();
@@ -109,6 +131,7 @@ public sealed record SkillConfig
                 Compatibility = OptionalString(root, "compatibility"),
                 AllowedTools = OptionalStrings(root, "allowedTools"),
                 Metadata = OptionalMap(root, "metadata"),
+                Requires = OptionalRequirements(root, "requires"),
             };
         }
         catch (JsonException ex)
@@ -132,6 +155,31 @@ public sealed record SkillConfig
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
             ? value.EnumerateArray().Select(e => e.GetString()!).ToList()
             : null;
+
+    /// <summary>Tolerant, as for every optional field: entries that are not <c>{"ref": reference, "version"?: string}</c> make the field absent.</summary>
+    private static List<SkillRequirement>? OptionalRequirements(JsonElement root, string property)
+    {
+        if (!root.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var result = new List<SkillRequirement>();
+        foreach (var entry in value.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object ||
+                !entry.TryGetProperty("ref", out var reference) || reference.ValueKind != JsonValueKind.String ||
+                !Oci.ImageReference.TryParse(reference.GetString(), out var parsed, out _))
+            {
+                return null;
+            }
+
+            var version = entry.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            result.Add(new SkillRequirement(parsed!, version));
+        }
+
+        return result;
+    }
 
     private static SortedDictionary<string, string>? OptionalMap(JsonElement root, string property)
     {

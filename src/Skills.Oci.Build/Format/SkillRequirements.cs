@@ -53,7 +53,7 @@ public static class SkillRequirements
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartArray();
-            foreach (var requirement in requirements.OrderBy(r => r.Reference.ToString(), StringComparer.Ordinal))
+            foreach (var requirement in InWriteOrder(requirements))
             {
                 writer.WriteStartObject();
                 writer.WriteString("ref", requirement.Reference.ToString());
@@ -70,6 +70,10 @@ public static class SkillRequirements
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>The order both the annotation and the config's <c>requires</c> list requirements in: ordinal by reference.</summary>
+    public static IEnumerable<SkillRequirement> InWriteOrder(IEnumerable<SkillRequirement> requirements) =>
+        requirements.OrderBy(r => r.Reference.ToString(), StringComparer.Ordinal);
 
     private static List<SkillRequirement> ReadOurs(string json, string origin)
     {

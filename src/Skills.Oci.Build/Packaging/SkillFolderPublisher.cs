@@ -43,7 +43,7 @@ public sealed class SkillFolderPublisher(RegistryClient client)
     {
         var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Folder));
         CheckFolder(folder);
-        var (repository, version) = ParseReference(request.Reference, folder);
+        var (repository, version) = PublishTarget.SplitReference(request.Reference, $"The folder: '{folder}'.");
         var formats = SkillSigner.ParseFormats(request.SignatureFormats);
         using var key = string.IsNullOrWhiteSpace(request.SigningKeyPath)
             ? null
@@ -104,22 +104,5 @@ public sealed class SkillFolderPublisher(RegistryClient client)
                 $"The folder '{folder}' holds the project file '{Path.GetFileName(project)}'. A skill project is pushed by its project: run 'dotnet pack -t:PushSkill' there (it reads Version, SkillRepository and SkillAdditionalTags from the project).",
                 project);
         }
-    }
-
-    /// <summary>The repository and the version: the reference's tag, which must be there (no digest).</summary>
-    private static (string Repository, string Version) ParseReference(string text, string folder)
-    {
-        if (!ImageReference.TryParse(text.Trim(), out var reference, out var error))
-        {
-            throw new SkillsOciException(ErrorCodes.PushReferenceInvalid, $"'{text}' is not a valid OCI reference: {error.TrimEnd('.')}. Use registry/repository:version, for example ghcr.io/acme/skills/pdf:1.0.0.");
-        }
-
-        if (reference!.Digest is not null || reference.Tag is null)
-        {
-            throw new SkillsOciException(ErrorCodes.PushReferenceInvalid,
-                $"'{text}' {(reference.Digest is not null ? "names a digest" : "has no tag")}; push needs registry/repository:version, whose tag is the skill's SemVer version (for example {reference.RepositoryName}:1.0.0). Add more tags with --tag. The folder: '{folder}'.");
-        }
-
-        return (reference.RepositoryName, reference.Tag);
     }
 }

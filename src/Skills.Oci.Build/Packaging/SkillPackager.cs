@@ -45,6 +45,9 @@ public sealed record SkillPackRequest
     public string? SourceDateEpoch { get; init; }
 
     public OciLimits Limits { get; init; } = OciLimits.Default;
+
+    /// <summary>SkillDependency items: recorded in <c>io.agentskills.skill.requires</c> and the config's <c>requires</c>.</summary>
+    public IReadOnlyList<SkillDependencyInput> Dependencies { get; init; } = [];
 }
 
 /// <summary>What a pack produced: where the layout is, and the descriptors a push needs.</summary>
@@ -119,8 +122,9 @@ public sealed class SkillPackager
     {
         var (skill, version, found) = await ValidateAsync(request.ProjectDirectory, request.SkillMarkdownPath, request.ExpectedSkillName, request.Version, request.ProjectFile, cancellationToken).ConfigureAwait(false);
         var diagnostics = found.ToList();
-        var created = ParseCreated(request.SourceDateEpoch, request.ProjectFile, diagnostics);
-        if (skill is null || version is null || created is null || diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+        var created = ParseCreated(request.SourceDateEpoch, _time, request.ProjectFile, diagnostics);
+        var requires = SkillDependencyInput.ToRequirements(request.Dependencies, request.ProjectFile, diagnostics);
+        if (skill is null || version is null || created is null || requires is null || diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             return new SkillPackOutcome(null, diagnostics);
         }
@@ -133,7 +137,7 @@ public sealed class SkillPackager
 
         try
         {
-            var result = await WriteLayoutAsync(request, skill, version, content, created, cancellationToken).ConfigureAwait(false);
+            var result = await WriteLayoutAsync(request, skill, version, content, created, requires, cancellationToken).ConfigureAwait(false);
             return new SkillPackOutcome(result, diagnostics);
         }
         catch (SkillsOciException ex)
@@ -148,7 +152,7 @@ public sealed class SkillPackager
         return new SkillPackOutcome(null, diagnostics);
     }
 
-    private static async Task<SkillPackResult> WriteLayoutAsync(SkillPackRequest request, SkillDefinition skill, SkillVersion version, SkillContent content, string created, CancellationToken cancellationToken)
+    private static async Task<SkillPackResult> WriteLayoutAsync(SkillPackRequest request, SkillDefinition skill, SkillVersion version, SkillContent content, string created, IReadOnlyList<SkillRequirement> requires, CancellationToken cancellationToken)
     {
         var destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.LayoutDirectory));
         var parent = Path.GetDirectoryName(destination)!;
@@ -184,11 +188,12 @@ public sealed class SkillPackager
                 Compatibility = skill.Compatibility,
                 AllowedTools = skill.AllowedTools,
                 Metadata = skill.Metadata,
+                Requires = requires,
             }.Write();
             CheckSize("config", configBytes.Length, request.Limits.MaxConfigBytes, "SkillMaxConfigBytes");
             var config = await layout.WriteBlobAsync(MediaTypes.SkillConfig, configBytes, cancellationToken).ConfigureAwait(false);
 
-            var manifestBytes = SkillManifest.Write(config, layer, Annotations(request, skill, version, created));
+            var manifestBytes = SkillManifest.Write(config, layer, Annotations(request, skill, version, created, requires));
             CheckSize("manifest", manifestBytes.Length, request.Limits.MaxManifestBytes, "SkillMaxManifestBytes");
             var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, manifestBytes, cancellationToken).ConfigureAwait(false);
             manifest = manifest with { ArtifactType = MediaTypes.SkillArtifact };
@@ -220,7 +225,7 @@ public sealed class SkillPackager
         }
     }
 
-    private static SortedDictionary<string, string> Annotations(SkillPackRequest request, SkillDefinition skill, SkillVersion version, string created)
+    private static SortedDictionary<string, string> Annotations(SkillPackRequest request, SkillDefinition skill, SkillVersion version, string created, IReadOnlyList<SkillRequirement> requires)
     {
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -234,16 +239,17 @@ public sealed class SkillPackager
         AddIfKnown(annotations, AnnotationKeys.SkillCompatibility, NonEmpty(skill.Compatibility));
         AddIfKnown(annotations, AnnotationKeys.Source, NonEmpty(request.RepositoryUrl));
         AddIfKnown(annotations, AnnotationKeys.Revision, NonEmpty(request.SourceRevisionId));
+        AddIfKnown(annotations, AnnotationKeys.SkillRequires, requires.Count == 0 ? null : SkillRequirements.Write(requires));
         return annotations;
     }
 
-    /// <summary>RFC 3339 UTC to the second: from <c>SOURCE_DATE_EPOCH</c> when set, else now.</summary>
-    private string? ParseCreated(string? sourceDateEpoch, string? projectFile, List<Diagnostic> diagnostics)
+    /// <summary>RFC 3339 UTC to the second: from <c>SOURCE_DATE_EPOCH</c> when set, else now (also the collection index's <c>created</c>).</summary>
+    internal static string? ParseCreated(string? sourceDateEpoch, TimeProvider time, string? projectFile, List<Diagnostic> diagnostics)
     {
         DateTimeOffset created;
         if (string.IsNullOrWhiteSpace(sourceDateEpoch))
         {
-            created = _time.GetUtcNow();
+            created = time.GetUtcNow();
         }
         else if (long.TryParse(sourceDateEpoch.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {

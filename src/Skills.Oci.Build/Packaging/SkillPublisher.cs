@@ -42,32 +42,9 @@ public sealed partial class SkillPublisher(RegistryClient client)
 {
     public async Task<SkillPublishResult> PublishAsync(SkillPublishRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var repository = ParseRepository(request.Repository, request.ProjectFile);
-        if (!SkillVersion.TryParse(request.Version, request.ProjectFile, out var version, out var versionProblem))
-        {
-            throw new SkillsOciException(versionProblem!);
-        }
-
-        if (version!.CheckUsableAsRegistryTag(request.ProjectFile) is { } tagProblem)
-        {
-            throw new SkillsOciException(tagProblem);
-        }
-
-        var tags = new List<string> { version.Text };
-        foreach (var tag in request.AdditionalTags.Select(t => t.Trim()).Where(t => t.Length > 0))
-        {
-            if (!Tag.IsValid(tag))
-            {
-                throw new SkillsOciException(ErrorCodes.SkillTagInvalid,
-                    $"SkillAdditionalTags holds '{tag}', which is not a valid OCI tag (letters, digits, '_', '.', '-'; at most 128 characters, not starting with '.' or '-').",
-                    request.ProjectFile);
-            }
-
-            if (!tags.Contains(tag, StringComparer.Ordinal))
-            {
-                tags.Add(tag);
-            }
-        }
+        var target = PublishTarget.Parse(request.Repository, request.Version, request.AdditionalTags, request.ProjectFile);
+        var repository = target.Repository;
+        var tags = target.Tags;
 
         var layout = new OciImageLayout(request.LayoutDirectory);
         var packed = layout.Exists ? await layout.ResolveAsync(request.LayoutTag, cancellationToken).ConfigureAwait(false) : null;
@@ -78,7 +55,7 @@ public sealed partial class SkillPublisher(RegistryClient client)
                 request.ProjectFile);
         }
 
-        var warnings = await MovedTagsAsync(repository, tags, packed.Digest, request.ProjectFile, cancellationToken).ConfigureAwait(false);
+        var warnings = await target.MovedTagsAsync(client, packed.Digest, request.ProjectFile, cancellationToken).ConfigureAwait(false);
         var pushed = await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
         if (request.SigningKey is null || request.SignatureFormats == SignatureFormats.None)
         {
@@ -91,60 +68,5 @@ public sealed partial class SkillPublisher(RegistryClient client)
         var signatures = await new SkillSigner(request.SigningKey).SignAsync(client, repository, pushed.Manifest, skillName, request.SignatureFormats, cancellationToken).ConfigureAwait(false);
         progress?.Report($"signed {pushed.Manifest.Digest} as {signatures.Signer}");
         return new SkillPublishResult(pushed, signatures) { Warnings = warnings };
-    }
-
-    /// <summary>
-    /// A tag that already names another manifest is moved by the push: consumers whose lock pins the old
-    /// digest keep it, but a new restore gets the new one, so the publisher is told (which tags, both digests).
-    /// </summary>
-    private async Task<IReadOnlyList<Diagnostic>> MovedTagsAsync(ImageReference repository, IReadOnlyList<string> tags, Digest packed, string projectFile, CancellationToken cancellationToken)
-    {
-        var warnings = new List<Diagnostic>();
-        foreach (var tag in tags)
-        {
-            Descriptor existing;
-            try
-            {
-                existing = await client.ResolveAsync(repository.WithTag(tag), cancellationToken).ConfigureAwait(false);
-            }
-            catch (RegistryException ex) when (ex.Kind is RegistryErrorKind.NotFound or RegistryErrorKind.Unauthorized or RegistryErrorKind.Denied)
-            {
-                // Not there yet, or not readable with pull credentials (CI may hold push credentials only): nothing to warn about.
-                continue;
-            }
-
-            if (existing.Digest != packed)
-            {
-                warnings.Add(Diagnostic.Warning(ErrorCodes.TagMovedByPush,
-                    $"The tag '{tag}' of {repository.RepositoryName} named {existing.Digest}; this push moves it to {packed}. Projects whose lock pins the old digest keep it; new restores get the new one. Publish a new Version instead of pushing one again.",
-                    projectFile));
-            }
-        }
-
-        return warnings;
-    }
-
-    private static ImageReference ParseRepository(string? value, string projectFile)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new SkillsOciException(ErrorCodes.SkillRepositoryMissing,
-                "SkillRepository is not set. Set it in the project to the repository to publish to, for example <SkillRepository>ghcr.io/acme/skills/my-skill</SkillRepository>.",
-                projectFile);
-        }
-
-        if (!ImageReference.TryParse(value.Trim(), out var reference, out var reason))
-        {
-            throw new SkillsOciException(ErrorCodes.SkillRepositoryInvalid, $"SkillRepository '{value}' is not a valid OCI repository: {reason}.", projectFile);
-        }
-
-        if (reference!.Tag is not null || reference.Digest is not null)
-        {
-            throw new SkillsOciException(ErrorCodes.SkillRepositoryInvalid,
-                $"SkillRepository '{value}' names a tag or digest; give the repository only. The tag is the project's Version, plus SkillAdditionalTags.",
-                projectFile);
-        }
-
-        return reference;
     }
 }

@@ -35,6 +35,9 @@ public sealed class PackSkill : SkillContentTask
 
     public string? SourceDateEpoch { get; set; }
 
+    /// <summary>SkillDependency items: Include the repository, metadata Version.</summary>
+    public ITaskItem[] Dependencies { get; set; } = [];
+
     /// <summary>
     /// The layout folder, with metadata <c>ManifestDigest</c>, <c>ManifestSize</c>, <c>ConfigDigest</c>,
     /// <c>LayerDigest</c>, <c>LayerSize</c>, <c>Tag</c>, <c>SkillName</c>, <c>SkillVersion</c>.
@@ -66,6 +69,11 @@ public sealed class PackSkill : SkillContentTask
             SourceRevisionId = SourceRevisionId,
             SourceDateEpoch = SourceDateEpoch,
             Limits = limits,
+            Dependencies = Dependencies.Select(d =>
+            {
+                var (file, line) = ItemLocation.Of(d, "SkillDependency", DefaultDiagnosticFile);
+                return new SkillDependencyInput(d.ItemSpec, d.GetMetadata("Version"), file, line);
+            }).ToList(),
         };
 
         var outcome = await new SkillPackager().PackAsync(request, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,7 @@ public static class ToolApp
     public static IReadOnlyList<ToolCommand> Commands() =>
     [
         new PushCommand(),
+        new CollectionCommand(),
         new AddCommand(),
         new RemoveCommand(),
         new InstallCommand(),

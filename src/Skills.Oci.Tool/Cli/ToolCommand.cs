@@ -27,6 +27,9 @@ public abstract class ToolCommand
     /// <summary>Hidden commands serve our own hosts (the out-of-process MSBuild task), not users.</summary>
     public virtual bool Hidden => false;
 
+    /// <summary>Commands under this one (<c>collection push</c>); a command with some is a group and does nothing itself.</summary>
+    public virtual IReadOnlyList<ToolCommand> Subcommands => [];
+
     public Command Build(GlobalOptions globals, ToolConsole console)
     {
         var command = new Command(Name, Description) { Hidden = Hidden };
@@ -35,7 +38,17 @@ public abstract class ToolCommand
             command.Aliases.Add(alias);
         }
 
+        foreach (var subcommand in Subcommands)
+        {
+            command.Subcommands.Add(subcommand.Build(globals, console));
+        }
+
         Define(command);
+        if (Subcommands.Count > 0)
+        {
+            return command;
+        }
+
         command.SetAction((parse, cancellationToken) => RunAsync(parse, globals.CreateOutput(parse, console), cancellationToken));
         return command;
     }

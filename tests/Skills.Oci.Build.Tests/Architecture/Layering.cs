@@ -27,7 +27,7 @@ public sealed class Layering
         // NuGet's own files: project.assets.json, the global packages folder, nupkg contents and signatures.
         ["NuGet"] = ["Format", .. Lower],
         ["Trust"] = ["Sigstore", "Registry", "NuGet", .. Lower],
-        ["Packaging"] = ["Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
+        ["Packaging"] = ["Restore", "Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
         ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
         // Agents' session-start hooks: their settings files, the scripts they run, the tool manifest.
         ["Hooks"] = ["Restore", .. Lower],

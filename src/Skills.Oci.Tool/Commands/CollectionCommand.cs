@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Skills.Oci.Build.Packaging;
+using Skills.Oci.Build.Registry;
+using Skills.Oci.Tool.Cli;
+
+namespace Skills.Oci.Tool.Commands;
+
+/// <summary><c>skills-oci collection</c>: the group of collection commands.</summary>
+public sealed class CollectionCommand() : ToolCommand("collection", "Publish collections: many skills listed under one reference, each pinned by digest.")
+{
+    public override IReadOnlyList<ToolCommand> Subcommands => [new CollectionPushCommand()];
+
+    protected override void Define(Command command)
+    {
+    }
+
+    protected override Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken) =>
+        Task.FromResult(ExitCodes.UsageError);
+}
+
+/// <summary>
+/// <c>skills-oci collection push &lt;reference&gt; --skill REF...</c>: what <c>dotnet pack /t:PushSkill</c> of a
+/// collection project does, without a project: the same engine, codes and summary line.
+/// </summary>
+public sealed class CollectionPushCommand() : ToolCommand("push", "Resolve each --skill to its digest, check it is a skill, and push the collection index to registry/repository:version.")
+{
+    private readonly Argument<string> _reference = new("reference") { Description = "registry/repository:version; the tag is the collection's SemVer version." };
+
+    private readonly Option<string[]> _skills = new("--skill") { Description = "A member (repeatable): registry/repository:tag, registry/repository@sha256:digest, or registry/repository@VERSION-SPEC such as ghcr.io/acme/skills/pdf@1.*.", AllowMultipleArgumentsPerToken = false, Required = true };
+
+    private readonly Option<string> _name = new("--name") { Description = "io.agentskills.collection.name; default: the repository's last segment." };
+
+    private readonly Option<string[]> _tags = new("--tag") { Description = "Another tag for the same index (repeatable), as SkillAdditionalTags.", AllowMultipleArgumentsPerToken = false };
+
+    private readonly Option<string> _description = new("--description") { Description = "org.opencontainers.image.description of the index." };
+
+    protected override void Define(Command command)
+    {
+        command.Arguments.Add(_reference);
+        command.Options.Add(_skills);
+        command.Options.Add(_name);
+        command.Options.Add(_tags);
+        command.Options.Add(_description);
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken)
+    {
+        var reference = parse.GetValue(_reference)!;
+        var (repository, version) = PublishTarget.SplitReference(reference, "The collection lists the --skill references.");
+        using var client = new RegistryClient();
+        var result = await new SkillCollectionPublisher(client).PublishAsync(new SkillCollectionPublishRequest
+        {
+            Repository = repository,
+            Version = version,
+            AdditionalTags = parse.GetValue(_tags) ?? [],
+            Name = parse.GetValue(_name),
+            Description = parse.GetValue(_description),
+            SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
+            Members = (parse.GetValue(_skills) ?? []).Select(Member).ToList(),
+        }, output.ProgressReporter, cancellationToken).ConfigureAwait(false);
+
+        output.Diagnostics(result.Warnings);
+        output.Info(result.Summary);
+        if (output.Format == OutputFormat.Json)
+        {
+            output.Json(new
+            {
+                Reference = result.Reference.ToString(),
+                Repository = result.Reference.RepositoryName,
+                Digest = result.Index.Digest.ToString(),
+                Tags = result.Tags,
+                Name = result.Name,
+                Skills = result.Members.Select(m => new { m.Entry.Name, Reference = m.Entry.Reference.ToString(), Digest = m.Entry.Manifest.Digest.ToString() }),
+                result.MembersCopied,
+            });
+        }
+        else
+        {
+            output.Data(result.Reference.ToString());
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>repo@1.*</c> (a Version spec after '@' that is not a digest) is a member with a Version, as an item's Version metadata.</summary>
+    private static SkillCollectionMemberInput Member(string value)
+    {
+        var at = value.LastIndexOf('@');
+        return at > 0 && !value[(at + 1)..].Contains(':', StringComparison.Ordinal)
+            ? new SkillCollectionMemberInput(value[..at], value[(at + 1)..])
+            : new SkillCollectionMemberInput(value);
+    }
+}
