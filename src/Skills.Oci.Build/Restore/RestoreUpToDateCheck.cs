@@ -56,7 +56,9 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
         }
 
         var materializer = new SkillMaterializer(request.Root, options.AgentDirectories);
-        var own = plan.Groups.Where(g => g.Own is not null).Select(g => g.Entry!).ToList();
+        // A collection is its members; what the project's skills require is its too.
+        var direct = plan.Groups.Where(g => g.Own is not null).SelectMany(g => g.LockedCollection is { } c ? lockFile.MembersOf(c.Name) : [g.Entry!]).ToList();
+        var own = direct.Concat(lockFile.Skills.Where(e => e.RequiredBy.Count > 0 && e.Projects.Contains(project, StringComparer.Ordinal))).ToList();
         if (own.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() != own.Count)
         {
             return false;
