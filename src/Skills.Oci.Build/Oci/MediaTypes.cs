@@ -15,6 +15,9 @@ public static class MediaTypes
     public const string SkillContentLayer = "application/vnd.agentskills.skill.content.v1.tar+gzip";
     public const string SkillCollection = "application/vnd.agentskills.collection.v1";
 
+    /// <summary>Red Hat skillimage's collection: an artifact manifest whose one layer is a YAML list of skill images.</summary>
+    public const string SkillImageCollection = "application/vnd.skillimage.collection.v1+yaml";
+
     public const string SigstoreBundleV03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
     /// <summary>
@@ -51,4 +54,12 @@ public static class AnnotationKeys
     public const string SkillCompatibility = "io.agentskills.skill.compatibility";
     public const string SkillRef = "io.agentskills.skill.ref";
     public const string CollectionName = "io.agentskills.collection.name";
+
+    /// <summary>The skills a skill needs: a JSON array of <c>{"ref": "...", "version": "..."}</c>.</summary>
+    public const string SkillRequires = "io.agentskills.skill.requires";
+
+    /// <summary>ToolHive's form of the same: a JSON array of reference strings.</summary>
+    public const string ToolHiveRequires = "dev.toolhive.skills.requires";
+
+    public const string SkillImageCollectionName = "io.skillimage.collection.name";
 }
