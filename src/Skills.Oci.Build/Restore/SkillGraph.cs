@@ -33,8 +33,8 @@ public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, O
     {
         var group = index.Group;
         var display = SkillResolver.Display(group.Repository, index.Tag, index.Descriptor.Digest);
-        var collection = Read(index.Descriptor, index.Bytes, display, diagnostics) ?? throw index.NotASkill;
-        var name = NameOf(collection, group.Repository);
+        var collection = await ReadAsync(group.Repository, index.Descriptor, index.Bytes, display, diagnostics, cancellationToken).ConfigureAwait(false) ?? throw index.NotASkill;
+        var name = collection.Name;
         var members = await ExpandMembersAsync(collection, group.Repository, [name], [index.Descriptor.Digest], 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
         return new ResolvedCollectionIndex(group, index.Tag, index.Descriptor.Digest, name, Subset(group, name, members));
     }
@@ -66,7 +66,7 @@ public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, O
     private async Task<IReadOnlyList<CollectionMemberSkill>> ExpandMemberAsync(SkillCollectionMember member, ImageReference repository, IReadOnlyList<string> via,
         ImmutableList<Digest> ancestors, int depth, string display, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var (memberRepository, tag) = Locate(member, repository, via[^1]);
+        var (memberRepository, tag) = Locate(member, repository);
         // A pinned digest is what the collection means; only a skillimage entry without one resolves its tag.
         var digest = member.Digest ?? (await source.ResolveAsync(memberRepository.WithTag(tag), cancellationToken).ConfigureAwait(false)).Digest;
         var memberDisplay = SkillResolver.Display(memberRepository, tag, digest);
@@ -77,7 +77,7 @@ public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, O
                 projectPath);
         }
 
-        if (!IsCollectionEntry(member))
+        if (!member.IsIndex)
         {
             try
             {
@@ -103,13 +103,13 @@ public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, O
             throw new RegistryException(RegistryErrorKind.DigestMismatch, $"Digest mismatch for '{display}': asked for {digest}, the source answered {descriptor.Digest}.");
         }
 
-        var nested = Read(descriptor, bytes, display, diagnostics);
+        var nested = await ReadAsync(repository, descriptor, bytes, display, diagnostics, cancellationToken).ConfigureAwait(false);
         if (nested is null)
         {
             throw notASkill ?? new SkillsOciException(ErrorCodes.NotASkillArtifact, $"'{display}' is listed as a collection by '{via[^1]}', but it is neither a collection nor a skill. Ask its publisher to fix the collection.", projectPath);
         }
 
-        var name = NameOf(nested, repository);
+        var name = nested.Name;
         if (depth >= MaxCollectionDepth)
         {
             throw new SkillsOciException(ErrorCodes.CollectionTooDeep,
@@ -166,38 +166,52 @@ public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, O
     }
 
     /// <summary>The member's repository and tag from its ref; an entry without a ref lives in the collection's own repository.</summary>
-    private (ImageReference Repository, string Tag) Locate(SkillCollectionMember member, ImageReference collectionRepository, string collection)
+    private static (ImageReference Repository, string Tag) Locate(SkillCollectionMember member, ImageReference collectionRepository) =>
+        member.Reference is { } reference
+            ? (ImageReference.Create(reference.Registry, reference.Repository), reference.Tag ?? string.Empty)
+            : (collectionRepository, string.Empty);
+
+    /// <summary>
+    /// The collection in these verified bytes, or null when they are not one: an index with the collection
+    /// artifactType (any dialect), or skillimage's manifest whose one YAML layer is fetched here. The
+    /// reader's dialect warnings become diagnostics.
+    /// </summary>
+    private async Task<SkillCollection?> ReadAsync(ImageReference repository, Descriptor descriptor, byte[] bytes, string display, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        if (member.Reference is not { Length: > 0 } text)
+        SkillCollection? collection = null;
+        if (MediaTypes.IsIndex(descriptor.MediaType))
         {
-            return (collectionRepository, string.Empty);
+            var index = OciIndex.Parse(bytes);
+            collection = SkillCollectionReader.IsCollection(index) ? SkillCollectionReader.Read(index, display) : null;
+        }
+        else if (TryParseManifest(bytes) is { } manifest && SkillCollectionReader.IsSkillImageCollection(manifest, out var yaml))
+        {
+            if (yaml.Size > limits.MaxConfigBytes)
+            {
+                throw new SkillsOciException(ErrorCodes.CollectionInvalid, $"The collection {display} cannot be read: its YAML is {yaml.Size} bytes, more than the {limits.MaxConfigBytes} allowed.");
+            }
+
+            await using var verifying = new VerifyingReadStream(await source.FetchBlobAsync(repository, yaml, cancellationToken).ConfigureAwait(false), yaml.Digest, yaml.Size) { Source = display };
+            collection = SkillCollectionReader.ReadSkillImageYaml(await verifying.ReadAllAsync(cancellationToken).ConfigureAwait(false), display);
         }
 
-        if (!ImageReference.TryParse(text, out var parsed, out var error))
-        {
-            throw new SkillsOciException(ErrorCodes.NotASkillArtifact,
-                $"The collection '{collection}' lists the member '{member.Name}' with the reference '{text}', which is not a valid OCI reference: {error} Ask its publisher to fix the collection.",
-                projectPath);
-        }
-
-        return (ImageReference.Create(parsed!.Registry, parsed.Repository), parsed.Tag ?? string.Empty);
-    }
-
-    private static bool IsCollectionEntry(SkillCollectionMember member) =>
-        MediaTypes.IsIndex(member.MediaType) || member.ArtifactType == MediaTypes.SkillCollection;
-
-    private static string NameOf(SkillCollection collection, ImageReference repository) =>
-        collection.Name is { Length: > 0 } name ? name : repository.Repository[(repository.Repository.LastIndexOf('/') + 1)..];
-
-    /// <summary>The collection in these bytes, or null when they are not one; the reader's dialect warnings become diagnostics.</summary>
-    private SkillCollection? Read(Descriptor descriptor, byte[] bytes, string display, ICollection<Diagnostic> diagnostics)
-    {
-        var collection = SkillCollectionReader.TryRead(descriptor.MediaType, bytes, display);
         foreach (var warning in collection?.Warnings ?? [])
         {
             diagnostics.Add(warning with { File = warning.File ?? projectPath });
         }
 
         return collection;
+    }
+
+    private static OciManifest? TryParseManifest(byte[] bytes)
+    {
+        try
+        {
+            return OciManifest.Parse(bytes);
+        }
+        catch (Exception ex) when (ex is RegistryException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }
