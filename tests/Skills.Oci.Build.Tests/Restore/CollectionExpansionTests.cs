@@ -207,6 +207,48 @@ public sealed class CollectionExpansionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_skillimage_yaml_collection_installs_members_by_digest_or_by_tag_when_it_has_none()
+    {
+        var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var review = await _ws.Registry.PublishSkillAsync("review", "2.0.0");
+        await CollectionIndexes.PublishSkillImageAsync(_ws.Registry, "dev-tools", "1.0.0", "dev-tools",
+            ("pdf", $"{SkillRegistry.Repo("pdf")}:1.0.0@{pdf.Digest}"), ("review", $"{SkillRegistry.Repo("review")}:2.0.0"));
+
+        var result = await _ws.RestoreAsync(Collection());
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var lockFile = ReadLock();
+        Assert.Equal(pdf.Digest, lockFile.Find("pdf")!.RegistrySource.Digest);
+        Assert.Equal(review.Digest, lockFile.Find("review")!.RegistrySource.Digest);
+        Assert.Equal("2.0.0", lockFile.Find("review")!.RegistrySource.Tag);
+        Assert.Equal(["pdf", "review"], lockFile.Collections[0].Members);
+    }
+
+    [Fact]
+    public async Task A_collection_that_contains_itself_is_a_cycle()
+    {
+        // Digests cannot loop; a skillimage entry by tag can.
+        await CollectionIndexes.PublishSkillImageAsync(_ws.Registry, "loop", "1.0.0", "loop", ("loop", $"{SkillRegistry.Repo("loop")}:1.0.0"));
+
+        var result = await _ws.RestoreAsync(Collection("loop"));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal(ErrorCodes.CollectionCycle, error.Code);
+        Assert.Contains("'loop'", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_ws.LockPath));
+    }
+
+    [Fact]
+    public async Task Skills_on_a_reference_to_one_skill_is_an_error()
+    {
+        await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+
+        var result = await _ws.RestoreAsync(new SkillReferenceItem(SkillRegistry.Repo("pdf"), "1.0.0", new Dictionary<string, string> { ["Skills"] = "pdf" }));
+
+        Assert.Equal(ErrorCodes.SkillsSubsetOnSkill, Assert.Single(result.Diagnostics).Code);
+    }
+
+    [Fact]
     public async Task Trust_policies_apply_to_each_member_by_its_own_repository()
     {
         using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);

@@ -35,6 +35,20 @@ public static class CollectionIndexes
         return descriptor;
     }
 
+    /// <summary>Red Hat skillimage's collection: a manifest whose one layer is the YAML listing <c>skills[].image</c> (with or without a digest).</summary>
+    public static async Task<Descriptor> PublishSkillImageAsync(SkillRegistry registry, string repository, string tag, string name, params (string Skill, string Image)[] skills)
+    {
+        var yaml = $"apiVersion: skillimage.io/v1alpha1\nkind: SkillCollection\nmetadata:\n  name: {name}\n  version: {tag}\nskills:\n" +
+                   string.Concat(skills.Select(s => $"  - name: {s.Skill}\n    image: {s.Image}\n"));
+        var layout = registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo(repository)));
+        await layout.EnsureCreatedAsync(CancellationToken.None);
+        var config = await layout.WriteBlobAsync(MediaTypes.OciEmpty, "{}"u8.ToArray(), CancellationToken.None);
+        var layer = await layout.WriteBlobAsync(MediaTypes.SkillImageCollection, Encoding.UTF8.GetBytes(yaml), CancellationToken.None);
+        var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, OciJsonWriter.WriteManifest(config, [layer], MediaTypes.SkillImageCollection), CancellationToken.None);
+        await layout.AddToIndexAsync(manifest, tag, CancellationToken.None);
+        return manifest;
+    }
+
     private static string Entry(Descriptor manifest, long size, bool artifactType, params (string Key, string Value)[] annotations)
     {
         var type = artifactType ? $"\"artifactType\": \"{(MediaTypes.IsIndex(manifest.MediaType) ? MediaTypes.SkillCollection : MediaTypes.SkillArtifact)}\", " : string.Empty;
