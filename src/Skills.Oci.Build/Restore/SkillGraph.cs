@@ -23,7 +23,7 @@ public sealed record ResolvedCollectionIndex(SkillGroup Group, string Tag, Diges
 /// <c>&lt;repository of its ref&gt;@&lt;pinned digest&gt;</c> (never by tag) and checked as a skill; a
 /// member may itself be a collection, to <see cref="MaxCollectionDepth"/> levels.
 /// </summary>
-public sealed class SkillGraph(ISkillSource source, SkillContentReader reader, OciLimits limits, int parallelism, string projectPath)
+public sealed partial class SkillGraph(ISkillSource source, SkillContentReader reader, OciLimits limits, int parallelism, string projectPath)
 {
     /// <summary>How deep collections may nest: a collection, the collections it lists, and theirs.</summary>
     public const int MaxCollectionDepth = 3;

@@ -168,7 +168,7 @@ public sealed class SkillRestoreEngine
         {
             // Every group at once (bounded): each is a few round trips, so a far registry costs one latency, not one per skill.
             var resolver = new SkillResolver(online, reader, options.Limits, request.ProjectPath, project);
-            var graph = new SkillGraph(online, reader, options.Limits, options.MaxParallelism, request.ProjectPath);
+            var graph = Graph(online, reader, options, request.ProjectPath);
             var outcomes = await BoundedConcurrency.RunAsync(plan.ToResolve.ToList(), options.MaxParallelism, async (group, ct) =>
             {
                 var warnings = new List<Diagnostic>();
@@ -206,6 +206,26 @@ public sealed class SkillRestoreEngine
         Phase("resolution");
         var now = LockFile.FormatTimestamp(options.Time.GetUtcNow());
         var desired = LockBuilder.Build(previous, plan, resolved, materializer, now, request.ProjectPath, offline: online is null, collections);
+        var fresh = resolved.Values.Select(r => r.Artifact).Concat(collections.Values.SelectMany(c => c.Members.Select(m => m.Artifact))).ToList();
+        var hadDependencies = previous.Skills.Any(e => e.RequiredBy.Count > 0);
+        if (online is null || (!options.IncludeDependencies && !hadDependencies) || (fresh.Count == 0 && !hadDependencies))
+        {
+            // Offline the lock's dependencies stay as they are; with nothing resolved and none locked there is nothing to follow.
+            desired = desired with { Skills = desired.Skills.Concat(previous.Skills.Where(e => online is null && e.RequiredBy.Count > 0 && desired.Find(e.Name) is null)).OrderBy(e => e.Name, StringComparer.Ordinal).ToList() };
+        }
+        else if (options.IncludeDependencies)
+        {
+            var dependencies = await Graph(online, reader, options, request.ProjectPath).AddDependenciesAsync(previous, desired, fresh, materializer, now, cancellationToken).ConfigureAwait(false);
+            if (dependencies.Lock is null)
+            {
+                diagnostics.AddRange(dependencies.Errors);
+                return new SkillRestoreResult { Diagnostics = diagnostics };
+            }
+
+            desired = dependencies.Lock;
+            fresh.AddRange(dependencies.Artifacts);
+        }
+
         desired = PackageSkillLock.Merge(previous, desired, request.PackageSkills, project, exists, materializer, now, options.LockedMode, request.ProjectPath, lockPath);
         if (options.LockedMode && !desired.SameResolutionAs(previous))
         {
@@ -221,8 +241,9 @@ public sealed class SkillRestoreEngine
         var verified = record is not null && record.Policy == check.PolicyDigest
             ? new Dictionary<string, string>(record.Verified, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        var own = plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source is RegistryLockSource r && r.IsSameRepository(g.Repository))).OfType<LockEntry>()
-            .Select(e => e.Name).Concat(desired.Skills.Where(e => e.IsDerived && e.Projects.Contains(project)).Select(e => e.Name)).ToHashSet(StringComparer.Ordinal);
+        // This project's skills: its references, the members of its collections, and what they require.
+        var own = SkillGraph.WithDependencies(desired, plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source is RegistryLockSource r && r.IsSameRepository(g.Repository))).OfType<LockEntry>()
+            .Select(e => e.Name).Concat(desired.Skills.Where(e => e.Collection is not null && e.Projects.Contains(project)).Select(e => e.Name)));
 
         var writeLockDone = false;
         var transaction = InstallTransaction.Begin(state);
@@ -230,7 +251,7 @@ public sealed class SkillRestoreEngine
         StagingOutcome outcome;
         try
         {
-            outcome = await stager.StageAsync(previous, desired, own, resolved.Values.Select(r => r.Artifact).Concat(collections.Values.SelectMany(c => c.Members.Select(m => m.Artifact))).ToList(), verified, cancellationToken).ConfigureAwait(false);
+            outcome = await stager.StageAsync(previous, desired, own, fresh, verified, cancellationToken).ConfigureAwait(false);
             var packages = outcome.Failed ? null
                 : await new PackageSkillStager(transaction, materializer, PackageSkillTrust.ForRestore(policies, options, request.ProjectPath), options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
             if (packages is not { } staged)
@@ -341,6 +362,9 @@ public sealed class SkillRestoreEngine
                 projectFile);
         }
     }
+
+    private static SkillGraph Graph(ISkillSource online, SkillContentReader reader, SkillRestoreOptions options, string projectPath) =>
+        new(online, reader, options.Limits, options.MaxParallelism, projectPath);
 
     private static SkillsOciException LockedModeError(IEnumerable<string> changes, string lockPath) =>
         new(ErrorCodes.LockedModeChange,
