@@ -10,11 +10,34 @@ namespace Skills.Oci.Build.Restore;
 public static class LockBuilder
 {
     /// <param name="offline">Design-time: groups that would need resolution keep their previous entry as it is.</param>
-    public static LockFile Build(LockFile previous, RestorePlan plan, IReadOnlyDictionary<SkillGroup, ResolvedSkill> resolved, SkillMaterializer materializer, string now, string projectFile, bool offline)
+    public static LockFile Build(LockFile previous, RestorePlan plan, IReadOnlyDictionary<SkillGroup, ResolvedSkill> resolved, SkillMaterializer materializer, string now, string projectFile, bool offline,
+        IReadOnlyDictionary<SkillGroup, ResolvedCollectionIndex>? resolvedCollections = null)
     {
         var entries = new Dictionary<string, (LockEntry Entry, SkillGroup Group)>(StringComparer.Ordinal);
+        var collections = new List<CollectionLockEntry>();
         foreach (var group in plan.Groups)
         {
+            if (resolvedCollections?.GetValueOrDefault(group) is { } fresh && !offline)
+            {
+                collections.Add(AddCollection(previous, group, fresh, entries, materializer, now, projectFile));
+                continue;
+            }
+
+            if (group.LockedCollection is { } locked)
+            {
+                // Locked (or offline): the collection and its members stay as the lock pinned them, no tag looked up.
+                if (offline || !group.IsUnreferenced)
+                {
+                    collections.Add(locked);
+                    foreach (var member in previous.MembersOf(locked.Name))
+                    {
+                        AddMember(member, $"the collection {group.Display}", group, entries, materializer, offline, projectFile);
+                    }
+                }
+
+                continue;
+            }
+
             LockEntry? entry;
             if (offline)
             {
@@ -49,7 +72,12 @@ public static class LockBuilder
                 continue;
             }
 
-            if (entries.TryGetValue(entry.Name, out var clash) && clash.Group.Own is { } first && group.Own is { } second)
+            if (entries.TryGetValue(entry.Name, out var clash) && clash.Entry.Collection is { } collection)
+            {
+                throw Collision(entry.Name, $"the collection '{collection}' ({clash.Group.Display})", $"the SkillReference {group.Display}", group.Own?.ProjectFile ?? projectFile);
+            }
+
+            if (entries.TryGetValue(entry.Name, out clash) && clash.Group.Own is { } first && group.Own is { } second)
             {
                 throw new SkillsOciException(ErrorCodes.DuplicateSkillName,
                     $"Duplicate skill name '{entry.Name}': both SkillReference '{first}' and '{second}' resolve to it. Remove one of them.", second.ProjectFile);
@@ -70,8 +98,65 @@ public static class LockBuilder
             entries[entry.Name] = (entry, group);
         }
 
-        return previous with { Skills = entries.Values.Select(e => e.Entry).OrderBy(e => e.Name, StringComparer.Ordinal).ToList() };
+        return previous with
+        {
+            Skills = entries.Values.Select(e => e.Entry).OrderBy(e => e.Name, StringComparer.Ordinal).ToList(),
+            Collections = collections.OrderBy(c => c.Name, StringComparer.Ordinal).ToList(),
+        };
     }
+
+    /// <summary>A collection resolved now: its lock record, and one entry per member pinned by the digest the collection lists.</summary>
+    private static CollectionLockEntry AddCollection(LockFile previous, SkillGroup group, ResolvedCollectionIndex fresh, Dictionary<string, (LockEntry Entry, SkillGroup Group)> entries, SkillMaterializer materializer, string now, string projectFile)
+    {
+        foreach (var member in fresh.Members)
+        {
+            var artifact = member.Artifact;
+            var old = previous.Find(artifact.Name);
+            var same = old is not null && old.Source is RegistryLockSource source && source.Digest == artifact.Digest;
+            var entry = new LockEntry
+            {
+                Name = artifact.Name,
+                Path = LockEntry.PrimaryPath(artifact.Name),
+                Source = new RegistryLockSource(artifact.Repository.Registry, artifact.Repository.Repository, member.Tag, artifact.Digest),
+                InstalledAt = same ? old!.InstalledAt : now,
+                Requests = group.Requests,
+                VerifiedBy = same ? old!.VerifiedBy : null,
+                ContentDigest = same ? old!.ContentDigest : null,
+                Collection = fresh.Name,
+            };
+            AddMember(entry, member.Origin(group.Display), group, entries, materializer, offline: false, projectFile);
+        }
+
+        return new CollectionLockEntry
+        {
+            Name = fresh.Name,
+            Source = new RegistryLockSource(group.Repository.Registry, group.Repository.Repository, fresh.Tag, fresh.Digest),
+            Requests = group.Requests,
+            Members = fresh.Members.Select(m => m.Artifact.Name).Order(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private static void AddMember(LockEntry entry, string origin, SkillGroup group, Dictionary<string, (LockEntry Entry, SkillGroup Group)> entries, SkillMaterializer materializer, bool offline, string projectFile)
+    {
+        if (entries.TryGetValue(entry.Name, out var clash))
+        {
+            var other = clash.Entry.Collection is { } collection && !ReferenceEquals(clash.Group, group)
+                ? $"the collection '{collection}' ({clash.Group.Display})"
+                : clash.Entry.Collection is not null ? $"another member of {group.Display} ({clash.Entry.Source.Ref})" : $"the SkillReference {clash.Group.Display}";
+            throw Collision(entry.Name, other, origin, group.Own?.ProjectFile ?? clash.Group.Own?.ProjectFile ?? projectFile);
+        }
+
+        if (!offline && entry.HasStandardPath)
+        {
+            entry = entry with { AdditionalPaths = materializer.LinkPathsFor(entry.Name).Order(StringComparer.Ordinal).ToList() };
+        }
+
+        entries[entry.Name] = (entry, group);
+    }
+
+    private static SkillsOciException Collision(string name, string first, string second, string file) =>
+        new(ErrorCodes.CollectionNameCollision,
+            $"Two sources install the skill '{name}': {first} and {second}. Reference one of them only, or install a subset of the collection with Skills=\"...\".", file);
 
     /// <summary>One line per skill the lock adds, updates or removes, for the minimal-verbosity output.</summary>
     public static IReadOnlyList<string> Changes(LockFile before, LockFile after)

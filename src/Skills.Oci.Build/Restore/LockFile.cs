@@ -95,6 +95,9 @@ public sealed record LockRequest(string Project, string? Version = null, string?
         : Tag is not null ? ":" + Tag
         : $"Version {Version}";
 
+    /// <summary><see cref="Display"/> with the subset, for messages about collections.</summary>
+    public string DisplayWithSkills => Skills is null ? Display : $"{Display} (Skills {Skills})";
+
     /// <summary>The spec to match tags against; null for a digest request.</summary>
     public VersionSpec? ToSpec()
     {
@@ -110,6 +113,19 @@ public sealed record LockRequest(string Project, string? Version = null, string?
 
         return VersionSpec.TryParse(Version, out var spec, out _) ? spec : null;
     }
+
+    /// <summary>
+    /// For a collection: the <c>Skills</c> subset the project asked, the member names sorted and joined
+    /// with ';' (a string, so requests keep value equality); null for every member.
+    /// </summary>
+    public string? Skills { get; init; }
+
+    /// <summary>The normalized form of a subset: distinct names, ordinal order, ';' between; null for none.</summary>
+    public static string? JoinSkills(IEnumerable<string>? names) =>
+        names?.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } list ? string.Join(";", list) : null;
+
+    /// <summary>The subset as names; null for every member.</summary>
+    public IReadOnlyList<string>? SkillNames => Skills?.Split(';');
 
     public static int CompareByProject(LockRequest a, LockRequest b) => StringComparer.Ordinal.Compare(a.Project, b.Project);
 }
@@ -154,6 +170,21 @@ public sealed record LockEntry
     /// <summary>The <see cref="SkillTree"/> digest of the folder as installed; null when unknown (older locks, other tools).</summary>
     public Digest? ContentDigest { get; init; }
 
+    /// <summary>
+    /// The name of the collection (in <see cref="LockFile.Collections"/>) this skill is a member of; null
+    /// for a skill a project references itself. A member's requests are those of its collection.
+    /// </summary>
+    public string? Collection { get; init; }
+
+    /// <summary>
+    /// Names of the skills that require this one (sorted): set only for a skill installed as a dependency.
+    /// A dependency's requests are the ones it was resolved for, one per requester (<see cref="LockRequest.Project"/> = the requiring skill).
+    /// </summary>
+    public IReadOnlyList<string> RequiredBy { get; init; } = [];
+
+    /// <summary>True for an entry the restore derived (a collection member or a dependency), not one a project asked for by its repository.</summary>
+    public bool IsDerived => Collection is not null || RequiredBy.Count > 0;
+
     /// <summary>The primary path for a skill name.</summary>
     public static string PrimaryPath(string name) => $"{SkillsRootPath.SkillsFolder}/{name}";
 
@@ -169,7 +200,8 @@ public sealed record LockEntry
     /// digest may be filled in where the lock lacks it (that is not a resolution change).
     /// </summary>
     public bool SameResolutionAs(LockEntry locked) =>
-        Name == locked.Name && Path == locked.Path && Source == locked.Source &&
+        Name == locked.Name && Path == locked.Path && Source == locked.Source && Collection == locked.Collection &&
+        RequiredBy.SequenceEqual(locked.RequiredBy, StringComparer.Ordinal) &&
         AdditionalPaths.SequenceEqual(locked.AdditionalPaths, StringComparer.Ordinal) &&
         Requests.SequenceEqual(locked.Requests) &&
         (locked.VerifiedBy is null || VerifiedBy == locked.VerifiedBy) &&
@@ -191,7 +223,15 @@ public sealed record LockFile
 
     public IReadOnlyList<LockEntry> Skills { get; init; } = [];
 
+    /// <summary>The collections projects reference, sorted by name; their members are entries of <see cref="Skills"/>.</summary>
+    public IReadOnlyList<CollectionLockEntry> Collections { get; init; } = [];
+
     public LockEntry? Find(string name) => Skills.FirstOrDefault(s => s.Name == name);
+
+    public CollectionLockEntry? FindCollection(string name) => Collections.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>The entries installed as members of <paramref name="collection"/>.</summary>
+    public IEnumerable<LockEntry> MembersOf(string collection) => Skills.Where(s => s.Collection == collection);
 
     /// <summary>RFC 3339 UTC, whole seconds.</summary>
     public static string FormatTimestamp(DateTimeOffset time) =>
@@ -230,8 +270,40 @@ public sealed record LockFile
 
     private bool Compare(LockFile other, Func<LockEntry, LockEntry, bool> same)
     {
+        if (!Collections.OrderBy(c => c.Name, StringComparer.Ordinal).SequenceEqual(other.Collections.OrderBy(c => c.Name, StringComparer.Ordinal), CollectionLockEntry.Comparer))
+        {
+            return false;
+        }
+
         var mine = Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var theirs = other.Skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         return mine.Count == theirs.Count && mine.Zip(theirs).All(p => same(p.First, p.Second));
     }
+}
+
+/// <summary>
+/// A collection a project references, as the lock records it: its name, the index it resolved to (tag
+/// and index digest), every project's request and the members installed from it. A locked restore
+/// installs the members from their own entries, so it needs no tag lookup for them.
+/// </summary>
+public sealed record CollectionLockEntry
+{
+    /// <summary>The collection's name (<c>io.agentskills.collection.name</c>, else the repository's last segment).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The collection index: registry, repository, tag and index digest.</summary>
+    public required RegistryLockSource Source { get; init; }
+
+    /// <summary>Every project's request for the collection, sorted by project.</summary>
+    public IReadOnlyList<LockRequest> Requests { get; init; } = [];
+
+    /// <summary>Names of the member skills installed from it (sorted): the subset when every request names one.</summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
+
+    public IReadOnlyList<string> Projects => Requests.Select(r => r.Project).ToList();
+
+    internal static IEqualityComparer<CollectionLockEntry> Comparer { get; } = EqualityComparer<CollectionLockEntry>.Create(
+        (a, b) => a is not null && b is not null && a.Name == b.Name && a.Source == b.Source &&
+                  a.Requests.SequenceEqual(b.Requests) && a.Members.SequenceEqual(b.Members, StringComparer.Ordinal),
+        c => c.Name.GetHashCode(StringComparison.Ordinal));
 }

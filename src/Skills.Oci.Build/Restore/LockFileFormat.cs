@@ -63,10 +63,38 @@ public static class LockFileFormat
                     writer.WriteString("contentDigest", contentDigest.ToString());
                 }
 
+                // Only derived entries carry these, so every other entry is written byte for byte as before.
+                if (entry.Collection is not null)
+                {
+                    writer.WriteString("collection", entry.Collection);
+                }
+
+                if (entry.RequiredBy.Count > 0)
+                {
+                    WriteStrings(writer, "requiredBy", entry.RequiredBy);
+                }
+
                 writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
+            if (lockFile.Collections.Count > 0)
+            {
+                writer.WriteStartArray("collections");
+                foreach (var collection in lockFile.Collections.OrderBy(c => c.Name, StringComparer.Ordinal))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", collection.Name);
+                    WriteSource(writer, collection.Source);
+                    WriteStrings(writer, "projects", collection.Projects);
+                    WriteRequests(writer, collection.Requests);
+                    WriteStrings(writer, "members", collection.Members);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -138,6 +166,11 @@ public static class LockFileFormat
             if (request.Override)
             {
                 writer.WriteBoolean("override", true);
+            }
+
+            if (request.SkillNames is { } skills)
+            {
+                WriteStrings(writer, "skills", skills);
             }
 
             writer.WriteEndObject();

@@ -44,10 +44,38 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             throw Invalid($"the skill '{duplicate.Key}' is listed twice", "skills");
         }
 
+        var collections = new List<CollectionLockEntry>();
+        if (root.TryGetProperty("collections", out var collectionArray) && collectionArray.ValueKind != JsonValueKind.Null)
+        {
+            if (collectionArray.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid("collections is not an array", "collections");
+            }
+
+            var index = 0;
+            foreach (var element in collectionArray.EnumerateArray())
+            {
+                collections.Add(ReadCollection(element, $"collections[{index++}]"));
+            }
+        }
+
+        var twice = collections.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw Invalid($"the collection '{twice.Key}' is listed twice", "collections");
+        }
+
+        var orphan = skills.Select((s, i) => (Skill: s, Index: i)).FirstOrDefault(s => s.Skill.Collection is { } c && collections.All(k => k.Name != c));
+        if (orphan.Skill is not null)
+        {
+            throw Invalid($"the skill '{orphan.Skill.Name}' is a member of the collection '{orphan.Skill.Collection}', which the lock does not list", $"skills[{orphan.Index}].collection");
+        }
+
         return new LockFile
         {
             GeneratedAt = root.TryGetProperty("generatedAt", out var generated) && generated.ValueKind == JsonValueKind.String ? generated.GetString() : null,
             Skills = skills.OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
+            Collections = collections.OrderBy(c => c.Name, StringComparer.Ordinal).ToList(),
         };
     }
 
@@ -105,7 +133,46 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             Requests = ReadRequests(element, projects, tag, digest, at),
             VerifiedBy = element.TryGetProperty("verifiedBy", out var verified) && verified.ValueKind == JsonValueKind.String && verified.GetString() is { Length: > 0 } signer ? signer : null,
             ContentDigest = ReadContentDigest(element, name, at),
+            Collection = OptionalString(element, "collection"),
+            RequiredBy = SkillNames(element, "requiredBy", at),
         };
+    }
+
+    private CollectionLockEntry ReadCollection(JsonElement element, string at)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("a collections entry is not an object", at);
+        }
+
+        var name = RequiredString(element, "name", at);
+        if (!element.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("a collection has no source object", at);
+        }
+
+        var registrySource = ReadRegistrySource(source, name, $"{at}.source");
+        var projects = Strings(element, "projects", at).Select(p => p.Replace('\\', '/'))
+            .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        return new CollectionLockEntry
+        {
+            Name = name,
+            Source = registrySource,
+            Requests = ReadRequests(element, projects, registrySource.Tag, registrySource.Digest, at),
+            Members = SkillNames(element, "members", at),
+        };
+    }
+
+    private List<string> SkillNames(JsonElement element, string property, string at)
+    {
+        var names = Strings(element, property, at);
+        var bad = names.FirstOrDefault(n => !SkillName.TryParse(n, SkillNameInput.Stored, out _));
+        if (bad is not null)
+        {
+            throw Invalid($"'{bad}' in {property} is not a valid skill name", $"{at}.{property}");
+        }
+
+        return names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
     private RegistryLockSource ReadRegistrySource(JsonElement source, string name, string at)
@@ -192,7 +259,8 @@ internal sealed class LockFileReader(byte[] bytes, string path)
                 }
 
                 var isOverride = item.TryGetProperty("override", out var overrideElement) && overrideElement.ValueKind == JsonValueKind.True;
-                requests.Add(new LockRequest(project, version, requestTag, digest) { Override = isOverride });
+                var subset = item.TryGetProperty("skills", out _) ? LockRequest.JoinSkills(SkillNames(item, "skills", itemAt)) : null;
+                requests.Add(new LockRequest(project, version, requestTag, digest) { Override = isOverride, Skills = subset });
             }
         }
         else if (element.TryGetProperty("requests", out var other) && other.ValueKind != JsonValueKind.Null)

@@ -9,8 +9,9 @@ namespace Skills.Oci.Build.Restore;
 /// </summary>
 public sealed class SkillGroup
 {
-    internal SkillGroup(ImageReference repository, LockEntry? entry, IReadOnlyList<LockRequest> requests, SkillRequest? own, bool updateRequested)
+    internal SkillGroup(ImageReference repository, LockEntry? entry, IReadOnlyList<LockRequest> requests, SkillRequest? own, bool updateRequested, CollectionLockEntry? collection = null)
     {
+        LockedCollection = collection;
         Repository = repository;
         Entry = entry;
         Requests = requests;
@@ -26,6 +27,12 @@ public sealed class SkillGroup
 
     /// <summary>The requests of every live project, sorted by project.</summary>
     public IReadOnlyList<LockRequest> Requests { get; }
+
+    /// <summary>
+    /// The lock's collection for this repository, when it resolved to one; <see cref="Entry"/> is then its
+    /// index as an entry (name, source, requests) so locking and resolution treat both alike.
+    /// </summary>
+    public CollectionLockEntry? LockedCollection { get; }
 
     /// <summary>This project's request, when it makes one.</summary>
     public SkillRequest? Own { get; }
@@ -86,8 +93,16 @@ public sealed class RestorePlan
             own[key] = request;
         }
 
-        // Package skills are planned by PackageSkillLock: they have no repository to resolve.
-        var entries = lockFile.Skills.Where(e => e.IsFromRegistry).ToDictionary(e => e.RegistrySource.RepositoryKey, StringComparer.Ordinal);
+        // Package skills are planned by PackageSkillLock: they have no repository to resolve. Members and
+        // dependencies follow what brought them in (SkillGraph), so they are no group of their own.
+        var entries = lockFile.Skills.Where(e => e.IsFromRegistry && !e.IsDerived).ToDictionary(e => e.RegistrySource.RepositoryKey, StringComparer.Ordinal);
+        var collections = new Dictionary<string, CollectionLockEntry>(StringComparer.Ordinal);
+        foreach (var collection in lockFile.Collections)
+        {
+            collections[collection.Source.RepositoryKey] = collection;
+            entries[collection.Source.RepositoryKey] = new LockEntry { Name = collection.Name, Path = string.Empty, Source = collection.Source, InstalledAt = string.Empty, Requests = collection.Requests };
+        }
+
         var groups = new List<SkillGroup>();
         var updates = options.SkillsToUpdate.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var matched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -107,7 +122,7 @@ public sealed class RestorePlan
             matched.UnionWith(named!);
             var update = (options.UpdateAll && mine is not null) || named.Count > 0;
             var repository = entry?.RegistrySource.RepositoryReference ?? mine!.Repository;
-            groups.Add(new SkillGroup(repository, entry, set, mine, update));
+            groups.Add(new SkillGroup(repository, entry, set, mine, update, collections.GetValueOrDefault(key)));
         }
 
         return new RestorePlan(groups, updates.Where(u => !matched.Contains(u)).Order(StringComparer.Ordinal).ToList());

@@ -56,7 +56,16 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
         }
 
         var materializer = new SkillMaterializer(request.Root, options.AgentDirectories);
-        var own = plan.Groups.Where(g => g.Own is not null).Select(g => g.Entry!).ToList();
+        // A collection is its members; what the project's skills require is its too.
+        var direct = plan.Groups.Where(g => g.Own is not null).SelectMany(g => g.LockedCollection is { } c ? lockFile.MembersOf(c.Name) : [g.Entry!]).ToList();
+        var closure = SkillGraph.WithDependencies(lockFile, direct.Select(e => e.Name));
+        var own = direct.Concat(lockFile.Skills.Where(e => e.RequiredBy.Count > 0 && closure.Contains(e.Name))).ToList();
+        if (!options.IncludeDependencies && own.Any(e => e.RequiredBy.Count > 0))
+        {
+            // SkillsIncludeDependencies was turned off: the locked dependencies are to be pruned.
+            return false;
+        }
+
         if (own.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() != own.Count)
         {
             return false;
@@ -109,6 +118,11 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
 
         text.Append("agents\t").AppendJoin(';', options.AgentDirectories).Append("\ngitignore\t").Append(options.UpdateGitIgnore).Append('\n');
         text.Append("policy\t").Append(PolicyDigest).Append('\n');
+        if (!options.IncludeDependencies)
+        {
+            text.Append("dependencies\tfalse\n");
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
         var lockPath = request.EffectiveLockFilePath;

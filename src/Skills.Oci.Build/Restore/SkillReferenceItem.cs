@@ -43,7 +43,14 @@ public sealed class SkillRequest
     public LockRequest ToLockRequest() =>
         (Digest is { } digest ? new LockRequest(Project, Tag: Tag, Digest: digest)
         : Item.Version is { Length: > 0 } v && Tag is null ? new LockRequest(Project, v.Trim())
-        : new LockRequest(Project, Tag: Tag)) with { Override = IsOverride };
+        : new LockRequest(Project, Tag: Tag)) with { Override = IsOverride, Skills = Subset };
+
+    /// <summary>
+    /// <c>Skills="pdf;review"</c> on a reference to a collection: the members to install, normalized
+    /// (<see cref="LockRequest.JoinSkills"/>); null for every member.
+    /// </summary>
+    public string? Subset => LockRequest.JoinSkills(
+        Item.Metadata?.FirstOrDefault(p => string.Equals(p.Key, "Skills", StringComparison.OrdinalIgnoreCase)).Value?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary><c>Override="true"</c>: this reference wins over a package skill of the same name.</summary>
     public bool IsOverride =>

@@ -4,8 +4,14 @@ using Skills.Oci.Build.Oci;
 
 namespace Skills.Oci.Build.Restore;
 
+/// <summary>What a group resolved to, and the tag chosen: one skill (<see cref="ResolvedSkill"/>) or a collection index.</summary>
+public abstract record ResolvedTarget(SkillGroup Group, string Tag);
+
 /// <summary>A skill group resolved against the source: the artifact it resolves to and the tag chosen.</summary>
-public sealed record ResolvedSkill(SkillGroup Group, SkillArtifact Artifact, string Tag);
+public sealed record ResolvedSkill(SkillGroup Group, SkillArtifact Artifact, string Tag) : ResolvedTarget(Group, Tag);
+
+/// <summary>A group whose tag or digest is not one skill but an index or manifest that may be a collection, with its verified bytes; <see cref="SkillGraph"/> expands it.</summary>
+public sealed record ResolvedIndex(SkillGroup Group, string Tag, Descriptor Descriptor, byte[] Bytes, SkillsOciException NotASkill) : ResolvedTarget(Group, Tag);
 
 /// <summary>
 /// The second phase: resolves the groups the lock does not answer, through the source, with
@@ -14,7 +20,7 @@ public sealed record ResolvedSkill(SkillGroup Group, SkillArtifact Artifact, str
 /// </summary>
 public sealed class SkillResolver(ISkillSource source, SkillContentReader reader, OciLimits limits, string projectPath, string projectKey)
 {
-    public async Task<ResolvedSkill> ResolveAsync(SkillGroup group, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    public async Task<ResolvedTarget> ResolveAsync(SkillGroup group, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         IReadOnlyList<string>? tags = null;
         if (ResolutionRule.NeedsTags(group.Requests))
@@ -44,7 +50,11 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
         else
         {
             (descriptor, manifestBytes) = await source.FetchTaggedManifestAsync(group.Repository.WithTag(choice.Tag), limits, cancellationToken).ConfigureAwait(false);
-            SkillArtifactReader.CheckManifestDescriptor(descriptor, Display(group.Repository, choice.Tag), limits);
+            if (!MediaTypes.IsIndex(descriptor.MediaType))
+            {
+                SkillArtifactReader.CheckManifestDescriptor(descriptor, Display(group.Repository, choice.Tag), limits);
+            }
+
             digest = descriptor.Digest;
             if (locked is not null && locked.Tag == choice.Tag && locked.Digest != digest)
             {
@@ -54,8 +64,30 @@ public sealed class SkillResolver(ISkillSource source, SkillContentReader reader
             }
         }
 
-        var artifact = await reader.ReadArtifactAsync(group.Repository, digest, descriptor, Display(group.Repository, choice.Tag, digest), cancellationToken, manifestBytes).ConfigureAwait(false)
+        SkillArtifact artifact;
+        try
+        {
+            artifact = await reader.ReadArtifactAsync(group.Repository, digest, descriptor, Display(group.Repository, choice.Tag, digest), cancellationToken, manifestBytes).ConfigureAwait(false)
                        ?? throw new InvalidOperationException("An online reader returned no artifact.");
+        }
+        catch (SkillsOciException ex) when (ex.Diagnostic.Code is ErrorCodes.SkillReferenceIsIndex or ErrorCodes.NotASkillArtifact)
+        {
+            // Not one skill: perhaps a collection. Skills never pay for this check; the graph decides, and reports ex when it is not one either.
+            if (descriptor is null || manifestBytes is not { Length: > 0 })
+            {
+                (descriptor, manifestBytes) = await source.FetchTaggedManifestAsync(group.Repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new ResolvedIndex(group, choice.Tag, descriptor, manifestBytes, ex);
+        }
+
+        if (group.Requests.FirstOrDefault(r => r.Skills is not null) is { } subset)
+        {
+            throw new SkillsOciException(ErrorCodes.SkillsSubsetOnSkill,
+                $"The SkillReference {group.Display} sets Skills=\"{subset.Skills}\" (in '{subset.Project}'), but it resolves to the skill '{artifact.Name}', not to a collection. Remove the Skills metadata.",
+                group.Own?.ProjectFile ?? projectPath);
+        }
+
         return new ResolvedSkill(group, artifact, choice.Tag);
     }
 

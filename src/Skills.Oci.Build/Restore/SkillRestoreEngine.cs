@@ -154,6 +154,7 @@ public sealed class SkillRestoreEngine
         }
 
         var resolved = new Dictionary<SkillGroup, ResolvedSkill>();
+        var collections = new Dictionary<SkillGroup, ResolvedCollectionIndex>();
         var reader = new SkillContentReader(cache, online, options.Limits) { Timings = timings };
         if (online is null)
         {
@@ -167,16 +168,31 @@ public sealed class SkillRestoreEngine
         {
             // Every group at once (bounded): each is a few round trips, so a far registry costs one latency, not one per skill.
             var resolver = new SkillResolver(online, reader, options.Limits, request.ProjectPath, project);
+            var graph = Graph(online, reader, options, request.ProjectPath);
             var outcomes = await BoundedConcurrency.RunAsync(plan.ToResolve.ToList(), options.MaxParallelism, async (group, ct) =>
             {
                 var warnings = new List<Diagnostic>();
-                return (Skill: await resolver.ResolveAsync(group, warnings, ct).ConfigureAwait(false), Warnings: warnings);
+                var target = await resolver.ResolveAsync(group, warnings, ct).ConfigureAwait(false);
+                if (target is ResolvedIndex index)
+                {
+                    target = await graph.ExpandAsync(index, warnings, ct).ConfigureAwait(false);
+                }
+
+                return (Target: target, Warnings: warnings);
             }, cancellationToken).ConfigureAwait(false);
             var failures = outcomes.Where(o => o.Error is not null).Select(o => RestoreErrors.ToDiagnostic(o.Error!, request.ProjectPath)).ToList();
             foreach (var done in outcomes.Where(o => o.Error is null))
             {
                 diagnostics.AddRange(done.Result.Warnings);
-                resolved[done.Item] = done.Result.Skill;
+                switch (done.Result.Target)
+                {
+                    case ResolvedSkill skill:
+                        resolved[done.Item] = skill;
+                        break;
+                    case ResolvedCollectionIndex collection:
+                        collections[done.Item] = collection;
+                        break;
+                }
             }
 
             if (failures.Count > 0)
@@ -189,7 +205,27 @@ public sealed class SkillRestoreEngine
 
         Phase("resolution");
         var now = LockFile.FormatTimestamp(options.Time.GetUtcNow());
-        var desired = LockBuilder.Build(previous, plan, resolved, materializer, now, request.ProjectPath, offline: online is null);
+        var desired = LockBuilder.Build(previous, plan, resolved, materializer, now, request.ProjectPath, offline: online is null, collections);
+        var fresh = resolved.Values.Select(r => r.Artifact).Concat(collections.Values.SelectMany(c => c.Members.Select(m => m.Artifact))).ToList();
+        var hadDependencies = previous.Skills.Any(e => e.RequiredBy.Count > 0);
+        if (online is null || (!options.IncludeDependencies && !hadDependencies) || (fresh.Count == 0 && !hadDependencies))
+        {
+            // Offline the lock's dependencies stay as they are; with nothing resolved and none locked there is nothing to follow.
+            desired = desired with { Skills = desired.Skills.Concat(previous.Skills.Where(e => online is null && e.RequiredBy.Count > 0 && desired.Find(e.Name) is null)).OrderBy(e => e.Name, StringComparer.Ordinal).ToList() };
+        }
+        else if (options.IncludeDependencies)
+        {
+            var dependencies = await Graph(online, reader, options, request.ProjectPath).AddDependenciesAsync(previous, desired, fresh, materializer, now, cancellationToken).ConfigureAwait(false);
+            if (dependencies.Lock is null)
+            {
+                diagnostics.AddRange(dependencies.Errors);
+                return new SkillRestoreResult { Diagnostics = diagnostics };
+            }
+
+            desired = dependencies.Lock;
+            fresh.AddRange(dependencies.Artifacts);
+        }
+
         desired = PackageSkillLock.Merge(previous, desired, request.PackageSkills, project, exists, materializer, now, options.LockedMode, request.ProjectPath, lockPath);
         if (options.LockedMode && !desired.SameResolutionAs(previous))
         {
@@ -200,12 +236,14 @@ public sealed class SkillRestoreEngine
             ? SkillTrustPolicySet.Empty
             : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
         var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, online as ISkillSignatureSource, request.ProjectPath, options.Time);
+        await SkillGraph.CheckTrustAsync(gate, collections.Values, cancellationToken).ConfigureAwait(false);
         var record = records.GetValueOrDefault(project);
         var verified = record is not null && record.Policy == check.PolicyDigest
             ? new Dictionary<string, string>(record.Verified, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        var own = plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source is RegistryLockSource r && r.IsSameRepository(g.Repository))).OfType<LockEntry>()
-            .Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        // This project's skills: its references, the members of its collections, and what they require.
+        var own = SkillGraph.WithDependencies(desired, plan.Groups.Where(g => g.Own is not null).Select(g => desired.Skills.FirstOrDefault(e => e.Source is RegistryLockSource r && r.IsSameRepository(g.Repository))).OfType<LockEntry>()
+            .Select(e => e.Name).Concat(desired.Skills.Where(e => e.Collection is not null && e.Projects.Contains(project)).Select(e => e.Name)));
 
         var writeLockDone = false;
         var transaction = InstallTransaction.Begin(state);
@@ -213,7 +251,7 @@ public sealed class SkillRestoreEngine
         StagingOutcome outcome;
         try
         {
-            outcome = await stager.StageAsync(previous, desired, own, resolved.Values.Select(r => r.Artifact).ToList(), verified, cancellationToken).ConfigureAwait(false);
+            outcome = await stager.StageAsync(previous, desired, own, fresh, verified, cancellationToken).ConfigureAwait(false);
             var packages = outcome.Failed ? null
                 : await new PackageSkillStager(transaction, materializer, PackageSkillTrust.ForRestore(policies, options, request.ProjectPath), options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
             if (packages is not { } staged)
@@ -324,6 +362,9 @@ public sealed class SkillRestoreEngine
                 projectFile);
         }
     }
+
+    private static SkillGraph Graph(ISkillSource online, SkillContentReader reader, SkillRestoreOptions options, string projectPath) =>
+        new(online, reader, options.Limits, options.MaxParallelism, projectPath);
 
     private static SkillsOciException LockedModeError(IEnumerable<string> changes, string lockPath) =>
         new(ErrorCodes.LockedModeChange,

@@ -101,6 +101,9 @@ public sealed record SkillRestoreOptions
     /// <summary>Eight requests at a time: well inside what public registries allow, enough to hide their latency.</summary>
     public const int DefaultMaxParallelism = 8;
 
+    /// <summary><c>SkillsIncludeDependencies</c>: install what the skills require (their manifests' requirement annotations), transitively.</summary>
+    public bool IncludeDependencies { get; init; } = true;
+
     /// <summary><c>SkillsRepair</c> / <c>RepairSkills</c>: reinstall drifted folders from the lock and cache, re-verify from the registry.</summary>
     public bool Repair { get; init; }
 

@@ -43,6 +43,9 @@ public sealed class SkillTrustGate
     /// <summary>True when no check can apply (no registry policy, signatures not required): restore skips the gate entirely.</summary>
     public bool IsInactive => _policies.Policies.Count == 0 && !_requireSignatures;
 
+    /// <summary>True when a policy matches <paramref name="repository"/> (a collection is checked only then; signatures required or not).</summary>
+    public bool Covers(ImageReference repository) => _policies.Match(repository.Registry, repository.Repository) is not null;
+
     /// <summary>
     /// Checks <paramref name="digest"/> of <paramref name="repository"/>. Throws the coded error when a
     /// policy applies and is not satisfied (or none applies and signatures are required).

@@ -53,6 +53,9 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsRequireSignatures)</c>: every reference needs a matching policy.</summary>
     public bool RequireSignatures { get; set; }
 
+    /// <summary><c>$(SkillsIncludeDependencies)</c>: install what the skills require, transitively.</summary>
+    public bool IncludeDependencies { get; set; } = true;
+
     /// <summary><c>$(SkillsTrustedRoot)</c>: a Sigstore trusted_root.json; empty for the embedded production root.</summary>
     public string? TrustedRoot { get; set; }
 
@@ -153,6 +156,7 @@ public sealed class RestoreSkills : SkillsOciTask
             CachePath = string.IsNullOrWhiteSpace(CachePath) ? null : CachePath,
             TrustPolicies = ToPolicies(TrustPolicies),
             RequireSignatures = RequireSignatures,
+            IncludeDependencies = IncludeDependencies,
             Dotnet = RunDotnet,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),
             Repair = Repair,

@@ -242,11 +242,12 @@ public sealed class HostileArtifactTests : IDisposable
     }
 
     [Fact]
-    public async Task An_index_where_a_skill_is_expected_may_be_a_collection()
+    public async Task An_index_that_is_no_collection_where_a_skill_is_expected_is_refused()
     {
+        // A collection index installs its members (CollectionExpansionTests); any other index is no skill.
         var manifest = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
         var layout = _ws.Registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo("pdf")));
-        var index = await layout.WriteBlobAsync(MediaTypes.OciIndex, OciJsonWriter.WriteIndex([manifest], MediaTypes.SkillCollection), CancellationToken.None);
+        var index = await layout.WriteBlobAsync(MediaTypes.OciIndex, OciJsonWriter.WriteIndex([manifest]), CancellationToken.None);
         await layout.AddToIndexAsync(index, "2.0.0", CancellationToken.None);
         var before = _ws.Snapshot();
 

@@ -29,7 +29,8 @@ public sealed class SkillRegistry(string root)
         int layerCount = 1,
         string? inlineData = null,
         bool useAnnotation = true,
-        string[]? extraTags = null)
+        string[]? extraTags = null,
+        IReadOnlyDictionary<string, string>? extraAnnotations = null)
     {
         var layout = Source.LayoutFor(ImageReference.Parse(repository));
         await layout.EnsureCreatedAsync(CancellationToken.None);
@@ -44,6 +45,11 @@ public sealed class SkillRegistry(string root)
         layerDescriptor = layerDescriptor with { Annotations = new Dictionary<string, string> { [AnnotationKeys.Title] = configName + ".tar.gz" } };
         var layers = Enumerable.Repeat(layerDescriptor, layerCount).ToList();
         var annotations = useAnnotation ? new Dictionary<string, string> { [AnnotationKeys.SkillName] = annotatedName ?? configName } : null;
+        foreach (var (key, value) in extraAnnotations ?? new Dictionary<string, string>())
+        {
+            (annotations ??= [])[key] = value;
+        }
+
         var manifestBytes = OciJsonWriter.WriteManifest(config, layers, artifactType, annotations: annotations);
         var manifest = await layout.WriteBlobAsync(MediaTypes.OciManifest, manifestBytes, CancellationToken.None);
         foreach (var t in new[] { tag }.Concat(extraTags ?? []))
@@ -61,6 +67,16 @@ public sealed class SkillRegistry(string root)
     /// <summary>Publishes <paramref name="skill"/> as a well-formed artifact in its own repository (<see cref="Repo"/>).</summary>
     public Task<Descriptor> PublishSkillAsync(SkillFixture skill, string tag) =>
         PublishAsync(Repo(skill.Name), tag, skill.ToTarGz(), skill.Name);
+
+    /// <summary>
+    /// Publishes a skill whose manifest requires other skills (<c>io.agentskills.skill.requires</c>, as pack
+    /// writes it): each requirement is a skill name in this registry and a version spec (null for any).
+    /// </summary>
+    public Task<Descriptor> PublishRequiringAsync(string name, string tag, params (string Skill, string? Version)[] requires) =>
+        PublishAsync(Repo(name), tag, new SkillFixture(name).ToTarGz(), name, extraAnnotations: new Dictionary<string, string>
+        {
+            [AnnotationKeys.SkillRequires] = "[" + string.Join(",", requires.Select(r => $"{{\"ref\":\"{Repo(r.Skill)}\"{(r.Version is null ? string.Empty : $",\"version\":\"{r.Version}\"")}}}")) + "]",
+        });
 
     /// <summary>Tags an existing manifest in a repository.</summary>
     public async Task TagAsync(string repository, Descriptor manifest, string tag)

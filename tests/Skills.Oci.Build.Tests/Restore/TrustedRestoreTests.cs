@@ -147,7 +147,7 @@ public sealed class TrustedRestoreTests : IDisposable
     }
 
     /// <summary>A layout source that also answers signature discovery, counting lookups.</summary>
-    private sealed class SignedSource(ImageLayoutSkillSource inner) : ISkillSource, ISkillSignatureSource
+    internal sealed class SignedSource(ImageLayoutSkillSource inner) : ISkillSource, ISkillSignatureSource
     {
         private readonly Dictionary<Digest, List<DiscoveredSignature>> _signatures = [];
 
