@@ -39,12 +39,20 @@ public static class ProcessRunner
         var output = new StringBuilder();
         var error = new StringBuilder();
         await using var process = Launch(fileName, arguments, workingDirectory, configureEnvironment, line => Append(output, line), line => Append(error, line));
-        if (standardInput is not null)
+        // A child may exit without reading its input (a hook script that never needs the agent's
+        // JSON does): the pipe is then broken, which is no failure of the child.
+        await IgnoringBrokenPipeAsync(async () =>
         {
-            await process.Process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
-        }
-
-        process.Process.StandardInput.Close();
+            if (standardInput is not null)
+            {
+                await process.Process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        await IgnoringBrokenPipeAsync(() =>
+        {
+            process.Process.StandardInput.Close();
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout ?? DefaultTimeout);
@@ -80,6 +88,17 @@ public static class ProcessRunner
         var process = Launch(fileName, arguments, workingDirectory, configureEnvironment, onOutputLine, onErrorLine);
         process.Process.StandardInput.Close();
         return process;
+    }
+
+    private static async Task IgnoringBrokenPipeAsync(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private static RunningProcess Launch(
