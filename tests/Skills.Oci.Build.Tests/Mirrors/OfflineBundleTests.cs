@@ -97,6 +97,26 @@ public sealed class OfflineBundleTests
         Assert.Equal([ErrorCodes.BundleMissingSkill], missing.ErrorCodes().Distinct());
     }
 
+    [Fact]
+    public async Task Export_without_a_folder_is_SKOCI8045_without_a_lock_SKOCI8044_and_a_source_that_is_no_bundle_SKOCI8042()
+    {
+        using var workspace = await ConsumerWorkspace.CreateAsync();
+        // No registry answers there: each of these must fail on its setting before any network use.
+        workspace.WriteProject("App.csproj", [("127.0.0.1:9/skills/pdf", "1.0.0")]);
+
+        var noFolder = await workspace.Cli().RunAsync("msbuild", "-t:ExportSkills");
+        var noLock = await workspace.Cli().RunAsync("msbuild", "-t:ExportSkills", $"-p:SkillsExportPath={workspace.File("bundle")}");
+        Directory.CreateDirectory(workspace.File("not-a-bundle"));
+        var noBundle = await workspace.Cli().RunAsync("restore", $"-p:SkillsSource={workspace.File("not-a-bundle")}");
+
+        Assert.Equal([ErrorCodes.ExportPathMissing], noFolder.ErrorCodes().Distinct());
+        Assert.Equal([ErrorCodes.ExportNothingLocked], noLock.ErrorCodes().Distinct());
+        Assert.False(Directory.Exists(workspace.File("bundle")));
+        Assert.Equal([ErrorCodes.BundleNotFound], noBundle.ErrorCodes().Distinct());
+        Assert.Contains("not-a-bundle", noBundle.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(workspace.LockPath));
+    }
+
     private static async Task<ConsumerWorkspace> AirGappedCopyAsync(ConsumerWorkspace outside, (string, string?)[] references, string extra, SigningKey? key)
     {
         var copy = await ConsumerWorkspace.CreateAsync();
