@@ -71,6 +71,14 @@ public sealed class TemplateTests
         // The project's README is for the skill's authors: left out of the skill.
         Assert.False(File.Exists(consumer.SkillFile("pdf-tools", "README.md")));
         Assert.Contains(latest.Digest.ToString(), consumer.ReadLock(), StringComparison.Ordinal);
+
+        // A skill project in that repository keeps Skills.Oci.Sdk as its own SDK: the imports skip it.
+        var inRepository = await templates.NewAsync(consumer.Root, "skill", "-n", "house-style");
+        Assert.True(inRepository.Succeeded, inRepository.ToString());
+        var packed = await consumer.Cli("house-style").RunAsync("pack");
+        Assert.True(packed.Succeeded, packed.ToString());
+        Assert.Empty(packed.WarningCodes());
+        Assert.True(Directory.Exists(consumer.File("house-style/bin/Release/house-style.1.0.0.oci")), packed.ToString());
     }
 
     [Fact]
