@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Skills.Oci.Build.Tests.Infrastructure;
 
 /// <summary>
-/// A folder feed holding Skills.Oci.Sdk, Skills.Oci.Build and Skills.Oci.Tool packed from this checkout, once per test
+/// A folder feed holding Skills.Oci.Sdk, Skills.Oci.Build, Skills.Oci.Tool and Skills.Oci.Templates packed from this checkout, once per test
 /// run, with a version no earlier run used: NuGet's SDK resolver and restore reuse whatever a global
 /// packages folder already holds for a version, so a reused version would hide changes.
 /// </summary>
@@ -12,6 +12,7 @@ public sealed class LocalPackageFeed
     public const string SdkPackageId = "Skills.Oci.Sdk";
     public const string BuildPackageId = "Skills.Oci.Build";
     public const string ToolPackageId = "Skills.Oci.Tool";
+    public const string TemplatesPackageId = "Skills.Oci.Templates";
 
     private const string FolderPurpose = "feed";
 
@@ -33,6 +34,8 @@ public sealed class LocalPackageFeed
 
     public string BuildPackagePath => Path.Combine(FeedPath, $"{BuildPackageId}.{Version}.nupkg");
 
+    public string TemplatesPackagePath => Path.Combine(FeedPath, $"{TemplatesPackageId}.{Version}.nupkg");
+
     /// <summary>The feed for this test run, packed on first use (20-30 s on 2 cores); concurrent callers share one pack.</summary>
     public static Task<LocalPackageFeed> GetAsync() => Shared.Value;
 
@@ -46,7 +49,7 @@ public sealed class LocalPackageFeed
         ProcessExitCleanup.DeleteOnExit(root);
         var feed = Path.Combine(root, "feed");
         var cli = new DotnetCli(RepositoryRoot.Path) { Timeout = TimeSpan.FromMinutes(5) };
-        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}.Package/{BuildPackageId}.Package.csproj", $"src/{ToolPackageId}/{ToolPackageId}.csproj" })
+        foreach (var project in new[] { $"src/{SdkPackageId}/{SdkPackageId}.csproj", $"src/{BuildPackageId}.Package/{BuildPackageId}.Package.csproj", $"src/{ToolPackageId}/{ToolPackageId}.csproj", $"src/{TemplatesPackageId}/{TemplatesPackageId}.csproj" })
         {
             var result = await cli.RunAsync(
                 ["pack", RepositoryRoot.File(project), "-c", "Release", $"-p:Version={version}", "-o", feed, "--artifacts-path", Path.Combine(root, "artifacts")],
