@@ -127,7 +127,9 @@ public sealed record LockRequest(string Project, string? Version = null, string?
     /// <summary>The subset as names; null for every member.</summary>
     public IReadOnlyList<string>? SkillNames => Skills?.Split(';');
 
-    public static int CompareByProject(LockRequest a, LockRequest b) => StringComparer.Ordinal.Compare(a.Project, b.Project);
+    /// <summary>By project; a dependency may hold several requests of one project (one per requiring skill's ask), ordered by what they ask.</summary>
+    public static int CompareByProject(LockRequest a, LockRequest b) =>
+        StringComparer.Ordinal.Compare(a.Project, b.Project) is var byProject and not 0 ? byProject : StringComparer.Ordinal.Compare(a.Display, b.Display);
 }
 
 /// <summary>One entry of skills.lock.json (see docs/lock-file.md).</summary>
@@ -178,7 +180,7 @@ public sealed record LockEntry
 
     /// <summary>
     /// Names of the skills that require this one (sorted): set only for a skill installed as a dependency.
-    /// A dependency's requests are the ones it was resolved for, one per requester (<see cref="LockRequest.Project"/> = the requiring skill).
+    /// A dependency's requests are what its requirers ask, for each project that brings a requirer in (distinct).
     /// </summary>
     public IReadOnlyList<string> RequiredBy { get; init; } = [];
 

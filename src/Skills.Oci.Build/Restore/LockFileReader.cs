@@ -276,7 +276,9 @@ internal sealed class LockFileReader(byte[] bytes, string path)
                 : new LockRequest(p, legacy)));
         }
 
-        var duplicate = requests.GroupBy(r => r.Project, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        // A dependency (requiredBy) holds one request per requirement of each project; anything else one per project.
+        var dependency = element.TryGetProperty("requiredBy", out var requiredBy) && requiredBy.ValueKind == JsonValueKind.Array && requiredBy.GetArrayLength() > 0;
+        var duplicate = dependency ? null : requests.GroupBy(r => r.Project, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw Invalid($"the project '{duplicate.Key}' has two requests", $"{at}.requests");

@@ -49,10 +49,16 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
             return (Found: found, Warnings: warnings);
         }, cancellationToken).ConfigureAwait(false);
 
-        // In the collection's order, whichever finished first; the first failure (in that order) is the one reported.
-        if (outcomes.FirstOrDefault(o => o.Error is not null) is { Error: { } error })
+        // Every failing member is reported, in the collection's order whichever finished first (a nested collection's in its place).
+        var failed = outcomes.Where(o => o.Error is not null).ToList();
+        if (failed.Count == 1)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error!);
+        }
+
+        if (failed.Count > 1)
+        {
+            throw new RestoreFailuresException(failed.SelectMany(o => RestoreErrors.ToDiagnostics(o.Error!, projectPath)).ToList());
         }
 
         foreach (var warning in outcomes.SelectMany(o => o.Result.Warnings))

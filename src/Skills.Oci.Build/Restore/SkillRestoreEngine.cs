@@ -180,7 +180,7 @@ public sealed class SkillRestoreEngine
 
                 return (Target: target, Warnings: warnings);
             }, cancellationToken).ConfigureAwait(false);
-            var failures = outcomes.Where(o => o.Error is not null).Select(o => RestoreErrors.ToDiagnostic(o.Error!, request.ProjectPath)).ToList();
+            var failures = outcomes.Where(o => o.Error is not null).SelectMany(o => RestoreErrors.ToDiagnostics(o.Error!, request.ProjectPath)).ToList();
             foreach (var done in outcomes.Where(o => o.Error is null))
             {
                 diagnostics.AddRange(done.Result.Warnings);

@@ -207,6 +207,24 @@ public sealed class CollectionExpansionTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_failing_member_is_reported_in_the_collections_order()
+    {
+        var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var lost = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.ComputeSha256("lost"u8), Size = 4 };
+        var gone = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.ComputeSha256("gone"u8), Size = 4 };
+        await CollectionIndexes.PublishAsync(_ws.Registry, "dev-tools", "1.0.0", CollectionIndexes.Ours("dev-tools", ("zeta", lost, "1.0.0"), ("pdf", pdf, "1.0.0"), ("alpha", gone, "1.0.0")));
+
+        var result = await _ws.RestoreAsync(Collection());
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
+        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Message).ToList();
+        Assert.Contains(lost.Digest.ToString(), errors[0], StringComparison.Ordinal);
+        Assert.Contains(gone.Digest.ToString(), errors[1], StringComparison.Ordinal);
+        Assert.False(File.Exists(_ws.LockPath));
+    }
+
+    [Fact]
     public async Task A_skillimage_yaml_collection_installs_members_by_digest_or_by_tag_when_it_has_none()
     {
         var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
