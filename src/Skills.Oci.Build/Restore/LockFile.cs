@@ -302,10 +302,16 @@ public sealed record CollectionLockEntry
     /// <summary>Names of the member skills installed from it (sorted): the subset when every request names one.</summary>
     public IReadOnlyList<string> Members { get; init; } = [];
 
+    /// <summary>The collections it lists (at any depth) that members were installed through, each by the digest read, sorted by name (the lock's <c>nested</c>).</summary>
+    public IReadOnlyList<NestedCollectionLockEntry> Nested { get; init; } = [];
+
     public IReadOnlyList<string> Projects => Requests.Select(r => r.Project).ToList();
 
     internal static IEqualityComparer<CollectionLockEntry> Comparer { get; } = EqualityComparer<CollectionLockEntry>.Create(
         (a, b) => a is not null && b is not null && a.Name == b.Name && a.Source == b.Source &&
-                  a.Requests.SequenceEqual(b.Requests) && a.Members.SequenceEqual(b.Members, StringComparer.Ordinal),
+                  a.Requests.SequenceEqual(b.Requests) && a.Members.SequenceEqual(b.Members, StringComparer.Ordinal) && a.Nested.SequenceEqual(b.Nested),
         c => c.Name.GetHashCode(StringComparison.Ordinal));
 }
+
+/// <summary>A collection listed by a collection the projects reference: its name and the index it was read at (registry, repository, tag, digest).</summary>
+public sealed record NestedCollectionLockEntry(string Name, RegistryLockSource Source);

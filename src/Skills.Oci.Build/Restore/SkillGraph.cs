@@ -8,6 +8,9 @@ namespace Skills.Oci.Build.Restore;
 /// <summary>One skill a collection installs: the artifact read by the digest the collection pins, the tag of its ref, and the collections it was found through.</summary>
 public sealed record CollectionMemberSkill(SkillArtifact Artifact, string Tag, IReadOnlyList<string> Via)
 {
+    /// <summary>The nested collections it was found through (outermost first), each by the index digest read; empty for a direct member.</summary>
+    public IReadOnlyList<NestedCollectionLockEntry> Through { get; init; } = [];
+
     /// <summary>For messages: <c>the collection 'dev-tools' (registry/repo)</c>, with the nested collections it came through.</summary>
     public string Origin(string collectionDisplay) =>
         $"the collection '{Via[0]}' ({collectionDisplay}){(Via.Count > 1 ? " through " + string.Join(" > ", Via.Skip(1).Select(v => $"'{v}'")) : string.Empty)}";
@@ -93,14 +96,14 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
             }
             catch (SkillsOciException ex) when (ex.Diagnostic.Code is ErrorCodes.SkillReferenceIsIndex or ErrorCodes.NotASkillArtifact)
             {
-                return await ExpandNestedAsync(memberRepository, digest, memberDisplay, ex, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
+                return await ExpandNestedAsync(memberRepository, digest, tag, memberDisplay, ex, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return await ExpandNestedAsync(memberRepository, digest, memberDisplay, null, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
+        return await ExpandNestedAsync(memberRepository, digest, tag, memberDisplay, null, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<CollectionMemberSkill>> ExpandNestedAsync(ImageReference repository, Digest digest, string display, SkillsOciException? notASkill,
+    private async Task<IReadOnlyList<CollectionMemberSkill>> ExpandNestedAsync(ImageReference repository, Digest digest, string tag, string display, SkillsOciException? notASkill,
         IReadOnlyList<string> via, ImmutableList<Digest> ancestors, int depth, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var (descriptor, bytes) = await source.FetchTaggedManifestAsync(repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
@@ -123,7 +126,9 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
                 projectPath);
         }
 
-        return await ExpandMembersAsync(nested, repository, [.. via, name], ancestors.Add(digest), depth + 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
+        var members = await ExpandMembersAsync(nested, repository, [.. via, name], ancestors.Add(digest), depth + 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
+        var through = new NestedCollectionLockEntry(name, new RegistryLockSource(repository.Registry, repository.Repository, tag, digest));
+        return members.Select(m => m with { Through = [through, .. m.Through] }).ToList();
     }
 
     /// <summary>

@@ -198,6 +198,12 @@ public sealed class CollectionExpansionTests : IDisposable
 
         Assert.True(nested.Succeeded, string.Join("\n", nested.Diagnostics));
         Assert.Equal("outer", ReadLock().Find("pdf")!.Collection);
+        // The nested indexes are locked by the digests read, so review sees every index the skill came through.
+        Assert.Equal(
+            [new NestedCollectionLockEntry("inner", new RegistryLockSource(SkillRegistry.Registry, "skills/inner", "1.0.0", inner.Digest)),
+             new NestedCollectionLockEntry("middle", new RegistryLockSource(SkillRegistry.Registry, "skills/middle", "1.0.0", middle.Digest))],
+            ReadLock().Collections[0].Nested);
+        Assert.Equal(File.ReadAllBytes(_ws.LockPath), ReadLock().Serialize());
 
         var deep = await _ws.RestoreAsync(Collection("too-deep"));
 
