@@ -36,7 +36,7 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
     {
         var group = index.Group;
         var display = SkillResolver.Display(group.Repository, index.Tag, index.Descriptor.Digest);
-        var collection = await ReadAsync(group.Repository, index.Descriptor, index.Bytes, display, diagnostics, cancellationToken).ConfigureAwait(false) ?? throw index.NotASkill;
+        var collection = await ReadAsync(group.Repository, index.Descriptor, index.Bytes, display, diagnostics, cancellationToken).ConfigureAwait(false) ?? throw NeitherSkillNorCollection(index);
         var name = collection.Name;
         var members = await ExpandMembersAsync(collection, group.Repository, [name], [index.Descriptor.Digest], 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
         return new ResolvedCollectionIndex(group, index.Tag, index.Descriptor.Digest, name, Subset(group, name, members));
@@ -175,6 +175,14 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
 
         return members.Where(m => wanted.Contains(m.Artifact.Name)).ToList();
     }
+
+    /// <summary>An index that is no collection either (a container image's index, say): SKOCI3005 says both were looked for.</summary>
+    private static SkillsOciException NeitherSkillNorCollection(ResolvedIndex index) =>
+        index.NotASkill.Code != ErrorCodes.SkillReferenceIsIndex ? index.NotASkill
+        : new SkillsOciException(index.NotASkill.Diagnostic with
+        {
+            Message = $"'{SkillResolver.Display(index.Group.Repository, index.Tag, index.Descriptor.Digest)}' is an OCI image index but not a skills collection (its artifactType is not '{MediaTypes.SkillCollection}'). Reference a skill or a collection instead; a container image's index is neither.",
+        });
 
     /// <summary>The member's repository and tag from its ref; an entry without a ref lives in the collection's own repository.</summary>
     private static (ImageReference Repository, string Tag) Locate(SkillCollectionMember member, ImageReference collectionRepository) =>
