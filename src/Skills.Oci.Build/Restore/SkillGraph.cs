@@ -132,24 +132,28 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
     }
 
     /// <summary>
-    /// A collection resolved now whose repository a <c>SkillTrustPolicy</c> matches must have a signature
-    /// on its index that the policy accepts (found as for a skill, by the index digest); its members are
-    /// checked by their own repositories when they are staged.
+    /// A collection whose repository a <c>SkillTrustPolicy</c> matches must have a signature on its index
+    /// that the policy accepts (found as for a skill, by the index digest): each one resolved now, and
+    /// each locked one in <paramref name="locked"/> (the caller passes them when the policies changed, as
+    /// locked skills are verified again then). Its members are checked by their own repositories when
+    /// they are staged.
     /// </summary>
-    public static async Task CheckTrustAsync(SkillTrustGate gate, IEnumerable<ResolvedCollectionIndex> collections, CancellationToken cancellationToken)
+    public static async Task CheckTrustAsync(SkillTrustGate gate, IEnumerable<ResolvedCollectionIndex> collections, IEnumerable<CollectionLockEntry> locked, CancellationToken cancellationToken)
     {
-        foreach (var collection in collections.Where(c => gate.Covers(c.Group.Repository)))
+        var subjects = collections.Select(c => (c.Name, c.Group.Repository, c.Digest, Display: $"{c.Group.Display}@{c.Digest}"))
+            .Concat(locked.Select(c => (c.Name, Repository: ImageReference.Create(c.Source.Registry, c.Source.Repository), c.Source.Digest, Display: c.Source.Ref)));
+        foreach (var (name, repository, digest, display) in subjects.Where(c => gate.Covers(c.Repository)))
         {
             try
             {
-                await gate.CheckAsync(collection.Name, collection.Group.Repository, collection.Digest, preferSnapshot: false, cancellationToken).ConfigureAwait(false);
+                await gate.CheckAsync(name, repository, digest, preferSnapshot: false, cancellationToken).ConfigureAwait(false);
             }
             catch (SkillsOciException ex)
             {
                 throw new SkillsOciException(ex.Diagnostic with
                 {
                     Code = ErrorCodes.CollectionNotSigned,
-                    Message = $"The collection '{collection.Name}' ({collection.Group.Display}@{collection.Digest}) is covered by a SkillTrustPolicy, so its index must be signed: {ex.Diagnostic.Message} ({ex.Diagnostic.Code}). Sign the collection index, or narrow the policy's Include to the skills' repositories.",
+                    Message = $"The collection '{name}' ({display}) is covered by a SkillTrustPolicy, so its index must be signed: {ex.Diagnostic.Message} ({ex.Diagnostic.Code}). Sign the collection index, or narrow the policy's Include to the skills' repositories.",
                 });
             }
         }

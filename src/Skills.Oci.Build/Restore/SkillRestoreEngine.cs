@@ -236,8 +236,11 @@ public sealed class SkillRestoreEngine
             ? SkillTrustPolicySet.Empty
             : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
         var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, online as ISkillSignatureSource, request.ProjectPath, options.Time);
-        await SkillGraph.CheckTrustAsync(gate, collections.Values, cancellationToken).ConfigureAwait(false);
         var record = records.GetValueOrDefault(project);
+        // Locked collections of this project are checked again when the policies changed, as its locked skills are.
+        var lockedCollections = online is null || (record is not null && record.Policy == check.PolicyDigest) ? []
+            : desired.Collections.Where(c => c.Projects.Contains(project) && collections.Values.All(f => f.Name != c.Name)).ToList();
+        await SkillGraph.CheckTrustAsync(gate, collections.Values, lockedCollections, cancellationToken).ConfigureAwait(false);
         var verified = record is not null && record.Policy == check.PolicyDigest
             ? new Dictionary<string, string>(record.Verified, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);

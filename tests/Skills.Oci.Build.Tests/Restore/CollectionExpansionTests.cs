@@ -319,6 +319,20 @@ public sealed class CollectionExpansionTests : IDisposable
         Assert.True(Directory.Exists(_ws.SkillFolder("pdf")));
     }
 
+    [Fact]
+    public async Task A_policy_added_over_a_locked_collection_checks_its_index_again()
+    {
+        using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
+        var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        await CollectionIndexes.PublishAsync(_ws.Registry, "dev-tools", "1.0.0", CollectionIndexes.Ours("dev-tools", ("pdf", pdf, "1.0.0")));
+        var source = new TrustedRestoreTests.SignedSource(_ws.Registry.Source);
+        Assert.True((await RestoreAsync(source, _ws.Options())).Succeeded);
+
+        var guarded = await RestoreAsync(source, Policy("skills/dev-tools", key));
+
+        Assert.Equal([ErrorCodes.CollectionNotSigned], guarded.Diagnostics.Select(d => d.Code));
+    }
+
     private SkillRestoreOptions Policy(string repository, SigningKey key)
     {
         var path = _ws.TempPath(key.PublicKey.Fingerprint.Replace(':', '_') + ".pub");
