@@ -11,7 +11,7 @@ internal sealed class PushTargetOptions(string pushed)
 {
     public Argument<string> Reference { get; } = new("reference") { Description = $"registry/repository:version; the tag is the {pushed}'s SemVer version." };
 
-    public Option<string[]> Tags { get; } = new("--tag") { Description = "Another tag for the same manifest (repeatable), as SkillAdditionalTags.", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Tags { get; } = new("--tag") { Description = $"Another tag for the same {pushed} (repeatable), as SkillAdditionalTags.", AllowMultipleArgumentsPerToken = false };
 
     public void AddTo(Command command)
     {
