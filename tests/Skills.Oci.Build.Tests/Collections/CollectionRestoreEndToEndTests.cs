@@ -142,8 +142,11 @@ public sealed class CollectionRestoreEndToEndTests(RegistryFixture fixture)
         var lint = await skills.PublishSkillAsync("lint", "1.0.0");
         var inner = await RawCollections.PushIndexAsync(skills, "nest", "inner-1.0.0",
             CollectionIndexes.OursWithReferences("inner", [("pdf", pdf, skills.Repo("pdf") + ":1.0.0"), ("lint", lint, skills.Repo("lint") + ":1.0.0")]), ("pdf", pdf), ("lint", lint));
+        var middle = await RawCollections.PushIndexAsync(skills, "nest", "middle-1.0.0",
+            CollectionIndexes.OursWithReferences("middle", [("inner", inner, skills.Repo("nest") + ":inner-1.0.0")]), ("nest", inner));
+        // Three levels, the most there may be.
         var outer = await RawCollections.PushIndexAsync(skills, "nest", "1.0.0",
-            CollectionIndexes.OursWithReferences("outer", [("inner", inner, skills.Repo("nest") + ":inner-1.0.0")]), ("nest", inner));
+            CollectionIndexes.OursWithReferences("outer", [("middle", middle, skills.Repo("nest") + ":middle-1.0.0")]), ("nest", middle));
         // Digests cannot loop; a skillimage entry by tag can.
         await RawCollections.PushSkillImageAsync(skills, "loop", "1.0.0", CollectionIndexes.SkillImageYaml("loop", "1.0.0", ("loop", skills.Repo("loop") + ":1.0.0")));
         using var repo = await ConsumerWorkspace.CreateAsync();
@@ -157,7 +160,10 @@ public sealed class CollectionRestoreEndToEndTests(RegistryFixture fixture)
         var collection = Assert.Single(ReadLock(repo).Collections);
         Assert.Equal(("outer", outer.Digest), (collection.Name, collection.Source.Digest));
         Assert.Equal(["pdf"], collection.Members);
-        Assert.Equal(new NestedCollectionLockEntry("inner", new RegistryLockSource(fixture.Registry.HostPort, "e2e-nested/nest", "inner-1.0.0", inner.Digest)), Assert.Single(collection.Nested));
+        Assert.Equal(
+            [new NestedCollectionLockEntry("inner", new RegistryLockSource(fixture.Registry.HostPort, "e2e-nested/nest", "inner-1.0.0", inner.Digest)),
+             new NestedCollectionLockEntry("middle", new RegistryLockSource(fixture.Registry.HostPort, "e2e-nested/nest", "middle-1.0.0", middle.Digest))],
+            collection.Nested);
 
         repo.WriteProject("App/App.csproj", [], Items(Reference(skills.Repo("nest"), "1.0.0", skills: "pdf;nope")));
         var unknown = await repo.Cli("App").RunAsync("restore");
