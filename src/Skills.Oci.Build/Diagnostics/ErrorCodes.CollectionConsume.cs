@@ -1,6 +1,6 @@
 namespace Skills.Oci.Build.Diagnostics;
 
-/// <summary>Codes of consuming collections and resolving dependencies at restore (band 7xxx, 7030-7069); each has a page in docs/errors/.</summary>
+/// <summary>Codes of consuming collections and resolving dependencies at restore (band 7030-7069); each has a page in docs/errors/.</summary>
 public static partial class ErrorCodes
 {
     /// <summary>A SkillReference's <c>Skills</c> subset names a skill the collection does not list; the members are listed.</summary>
@@ -29,4 +29,7 @@ public static partial class ErrorCodes
 
     /// <summary>A skill's requirement annotation names a reference or version that cannot be used.</summary>
     public const string InvalidDependency = "SKOCI7042";
+
+    /// <summary><c>skills-oci why</c> names a skill or collection the lock does not pin; the known names are listed.</summary>
+    public const string WhyUnknownSkill = "SKOCI7043";
 }

@@ -152,7 +152,7 @@ public static class SkillArtifactReader
 
     private static SkillsOciException IndexNotSkill(string reference) =>
         new(ErrorCodes.SkillReferenceIsIndex,
-            $"'{reference}' is an image index, not a skill; it may be a skills collection. Reference one skill of it (REGISTRY/REPOSITORY:TAG of a skill) instead.");
+            $"'{reference}' is an OCI image index, not a skill's manifest. Reference a skill (REGISTRY/REPOSITORY:TAG of one skill) instead.");
 
     private static SkillsOciException NotSkill(string reference, string detail) =>
         new(ErrorCodes.NotASkillArtifact,

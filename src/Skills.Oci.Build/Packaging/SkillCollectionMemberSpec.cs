@@ -19,52 +19,26 @@ public sealed record SkillCollectionMemberSpec(SkillCollectionMemberInput Input,
 {
     public string Display => Input.Version is { Length: > 0 } v ? $"{Input.Include} (Version {v})" : Input.Include;
 
-    /// <summary>Parses one member as a SkillReference is parsed; a problem is SKOCI7000 at the member's file and line.</summary>
+    /// <summary>How a problem with a member is worded and coded: SKOCI7000, at the member's file and line.</summary>
+    public static SkillRequestSubject Subject { get; } = new("collection member", ErrorCodes.CollectionMemberInvalid);
+
+    /// <summary>Parses one member with the SkillReference parser (<see cref="SkillRequest.Parse(string, string, SkillReferenceItem, SkillRequestSubject, int)"/>).</summary>
     public static SkillCollectionMemberSpec Parse(SkillCollectionMemberInput input, string? projectFile)
     {
         var file = input.File ?? projectFile;
-        if (!ImageReference.TryParse(input.Include?.Trim(), out var reference, out var error))
-        {
-            throw Invalid(input, file, $"The collection member '{input.Include}' is not a valid OCI reference: {error.TrimEnd('.')}. Use REGISTRY/REPOSITORY with a Version, or :TAG, or @sha256:DIGEST.");
-        }
-
-        var version = string.IsNullOrWhiteSpace(input.Version) ? null : input.Version.Trim();
-        var repository = ImageReference.Create(reference!.Registry, reference.Repository);
-        LockRequest request;
-        if (reference.Digest is { } digest)
-        {
-            if (version is not null)
-            {
-                throw Invalid(input, file, $"The collection member '{input.Include}' pins a digest and also sets Version '{version}'. Remove one of them.");
-            }
-
-            request = new LockRequest(string.Empty, Tag: reference.Tag, Digest: digest);
-        }
-        else if (reference.Tag is { } tag)
-        {
-            if (version is not null && version != tag)
-            {
-                throw Invalid(input, file, $"The collection member '{input.Include}' names the tag '{tag}' and also sets Version '{version}'. Remove one of them.");
-            }
-
-            request = new LockRequest(string.Empty, Tag: tag);
-        }
-        else if (version is null)
-        {
-            throw Invalid(input, file, $"The collection member '{input.Include}' has no Version. Add Version=\"1.0.0\" (a minimum, as for SkillReference), a range such as \"1.*\", or a tag.");
-        }
-        else if (!VersionSpec.TryParse(version, out _, out var specError))
-        {
-            throw Invalid(input, file, $"The collection member '{input.Include}' has an invalid Version: {specError.TrimEnd('.')}.");
-        }
-        else
-        {
-            request = new LockRequest(string.Empty, version);
-        }
-
-        return new SkillCollectionMemberSpec(input with { File = file }, repository, request);
+        var request = SkillRequest.Parse(string.Empty, file ?? string.Empty, new SkillReferenceItem(input.Include, input.Version), Subject, input.Line);
+        return new SkillCollectionMemberSpec(input with { File = file }, request.Repository, request.ToLockRequest());
     }
 
-    private static SkillsOciException Invalid(SkillCollectionMemberInput input, string? file, string message) =>
-        new(ErrorCodes.CollectionMemberInvalid, message, file, input.Line);
+    /// <summary>
+    /// A <c>--skill</c> argument: <c>repository:tag</c>, <c>repository@sha256:digest</c>, or
+    /// <c>repository@VERSION</c> (a Version spec after '@' that is not a digest, as an item's Version metadata).
+    /// </summary>
+    public static SkillCollectionMemberInput FromArgument(string value)
+    {
+        var at = value.LastIndexOf('@');
+        return at > 0 && !value[(at + 1)..].Contains(':', StringComparison.Ordinal)
+            ? new SkillCollectionMemberInput(value[..at], value[(at + 1)..])
+            : new SkillCollectionMemberInput(value);
+    }
 }

@@ -133,6 +133,7 @@ public static class LockBuilder
             Source = new RegistryLockSource(group.Repository.Registry, group.Repository.Repository, fresh.Tag, fresh.Digest),
             Requests = group.Requests,
             Members = fresh.Members.Select(m => m.Artifact.Name).Order(StringComparer.Ordinal).ToList(),
+            Nested = fresh.Members.SelectMany(m => m.Through).Distinct().OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Source.Digest.ToString(), StringComparer.Ordinal).ToList(),
         };
     }
 

@@ -127,7 +127,9 @@ public sealed record LockRequest(string Project, string? Version = null, string?
     /// <summary>The subset as names; null for every member.</summary>
     public IReadOnlyList<string>? SkillNames => Skills?.Split(';');
 
-    public static int CompareByProject(LockRequest a, LockRequest b) => StringComparer.Ordinal.Compare(a.Project, b.Project);
+    /// <summary>By project; a dependency may hold several requests of one project (one per requiring skill's ask), ordered by what they ask.</summary>
+    public static int CompareByProject(LockRequest a, LockRequest b) =>
+        StringComparer.Ordinal.Compare(a.Project, b.Project) is var byProject and not 0 ? byProject : StringComparer.Ordinal.Compare(a.Display, b.Display);
 }
 
 /// <summary>One entry of skills.lock.json (see docs/lock-file.md).</summary>
@@ -178,7 +180,7 @@ public sealed record LockEntry
 
     /// <summary>
     /// Names of the skills that require this one (sorted): set only for a skill installed as a dependency.
-    /// A dependency's requests are the ones it was resolved for, one per requester (<see cref="LockRequest.Project"/> = the requiring skill).
+    /// A dependency's requests are what its requirers ask, for each project that brings a requirer in (distinct).
     /// </summary>
     public IReadOnlyList<string> RequiredBy { get; init; } = [];
 
@@ -300,10 +302,16 @@ public sealed record CollectionLockEntry
     /// <summary>Names of the member skills installed from it (sorted): the subset when every request names one.</summary>
     public IReadOnlyList<string> Members { get; init; } = [];
 
+    /// <summary>The collections it lists (at any depth) that members were installed through, each by the digest read, sorted by name (the lock's <c>nested</c>).</summary>
+    public IReadOnlyList<NestedCollectionLockEntry> Nested { get; init; } = [];
+
     public IReadOnlyList<string> Projects => Requests.Select(r => r.Project).ToList();
 
     internal static IEqualityComparer<CollectionLockEntry> Comparer { get; } = EqualityComparer<CollectionLockEntry>.Create(
         (a, b) => a is not null && b is not null && a.Name == b.Name && a.Source == b.Source &&
-                  a.Requests.SequenceEqual(b.Requests) && a.Members.SequenceEqual(b.Members, StringComparer.Ordinal),
+                  a.Requests.SequenceEqual(b.Requests) && a.Members.SequenceEqual(b.Members, StringComparer.Ordinal) && a.Nested.SequenceEqual(b.Nested),
         c => c.Name.GetHashCode(StringComparison.Ordinal));
 }
+
+/// <summary>A collection listed by a collection the projects reference: its name and the index it was read at (registry, repository, tag, digest).</summary>
+public sealed record NestedCollectionLockEntry(string Name, RegistryLockSource Source);

@@ -89,6 +89,20 @@ public static class LockFileFormat
                     WriteStrings(writer, "projects", collection.Projects);
                     WriteRequests(writer, collection.Requests);
                     WriteStrings(writer, "members", collection.Members);
+                    if (collection.Nested.Count > 0)
+                    {
+                        writer.WriteStartArray("nested");
+                        foreach (var nested in collection.Nested)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteString("name", nested.Name);
+                            WriteSource(writer, nested.Source);
+                            writer.WriteEndObject();
+                        }
+
+                        writer.WriteEndArray();
+                    }
+
                     writer.WriteEndObject();
                 }
 

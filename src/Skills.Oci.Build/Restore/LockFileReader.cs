@@ -160,7 +160,37 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             Source = registrySource,
             Requests = ReadRequests(element, projects, registrySource.Tag, registrySource.Digest, at),
             Members = SkillNames(element, "members", at),
+            Nested = ReadNested(element, at),
         };
+    }
+
+    private List<NestedCollectionLockEntry> ReadNested(JsonElement element, string at)
+    {
+        var nested = new List<NestedCollectionLockEntry>();
+        if (!element.TryGetProperty("nested", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return nested;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("nested is not an array", $"{at}.nested");
+        }
+
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var itemAt = $"{at}.nested[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("a nested collection is not an object with a source", itemAt);
+            }
+
+            var name = RequiredString(item, "name", itemAt);
+            nested.Add(new NestedCollectionLockEntry(name, ReadRegistrySource(source, name, $"{itemAt}.source")));
+        }
+
+        return nested.OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Source.Digest.ToString(), StringComparer.Ordinal).ToList();
     }
 
     private List<string> SkillNames(JsonElement element, string property, string at)
@@ -276,7 +306,9 @@ internal sealed class LockFileReader(byte[] bytes, string path)
                 : new LockRequest(p, legacy)));
         }
 
-        var duplicate = requests.GroupBy(r => r.Project, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        // A dependency (requiredBy) holds one request per requirement of each project; anything else one per project.
+        var dependency = element.TryGetProperty("requiredBy", out var requiredBy) && requiredBy.ValueKind == JsonValueKind.Array && requiredBy.GetArrayLength() > 0;
+        var duplicate = dependency ? null : requests.GroupBy(r => r.Project, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw Invalid($"the project '{duplicate.Key}' has two requests", $"{at}.requests");

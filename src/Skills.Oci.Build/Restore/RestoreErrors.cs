@@ -8,6 +8,10 @@ namespace Skills.Oci.Build.Restore;
 /// <summary>Turns the failure of one skill's work into its coded diagnostic, so many can be reported at once.</summary>
 internal static class RestoreErrors
 {
+    /// <summary>Every diagnostic of a failure: one, or each of <see cref="RestoreFailuresException"/> (a collection whose members failed).</summary>
+    public static IEnumerable<Diagnostic> ToDiagnostics(Exception error, string file) =>
+        error is RestoreFailuresException many ? many.Diagnostics : [ToDiagnostic(error, file)];
+
     /// <summary>A user-caused or registry failure as its diagnostic; anything else is a bug and is rethrown as it was.</summary>
     public static Diagnostic ToDiagnostic(Exception error, string file)
     {
@@ -22,4 +26,10 @@ internal static class RestoreErrors
                 throw error;
         }
     }
+}
+
+/// <summary>Several coded failures of one unit of work (the members of one collection), reported together in a stable order.</summary>
+internal sealed class RestoreFailuresException(IReadOnlyList<Diagnostic> diagnostics) : Exception(string.Join(Environment.NewLine, diagnostics))
+{
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
 }

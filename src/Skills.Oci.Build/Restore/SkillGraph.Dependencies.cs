@@ -43,7 +43,7 @@ public sealed partial class SkillGraph
         for (var round = 0; ; round++)
         {
             nodes = roots.Select(e => new Node(e.Name, e.RegistrySource.RepositoryKey, e.RegistrySource.PinnedReference, e.RegistrySource.Tag, e.Projects, IsRoot: true))
-                .Concat(chosen.Values.Select(d => new Node(d.Artifact.Name, d.Key, d.Artifact.Repository.WithDigest(d.Artifact.Digest), d.Tag, [], IsRoot: false)))
+                .Concat(chosen.Values.Select(d => new Node(d.Artifact.Name, d.Key, d.Artifact.Repository.WithDigest(d.Artifact.Digest), d.Tag, d.Requests.Select(r => r.Project).Distinct(StringComparer.Ordinal).ToList(), IsRoot: false)))
                 .GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var read = await BoundedConcurrency.RunAsync(nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(), parallelism,
                 (node, ct) => RequirementsOfAsync(node, artifacts, ct), cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed partial class SkillGraph
                 .GroupBy(e => e.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
             var resolved = await BoundedConcurrency.RunAsync(wanted, parallelism, (requests, ct) =>
             {
-                var set = requests.Select(r => r.Request).OrderBy(r => r.Project, StringComparer.Ordinal).ToList();
+                var set = requests.Select(r => r.Request).Distinct().Order(Comparer<LockRequest>.Create(LockRequest.CompareByProject)).ToList();
                 return ChooseAsync(requests.Key, requests.First().Repository, set, chosen.GetValueOrDefault(requests.Key), previousDependencies.GetValueOrDefault(requests.Key), artifacts, tagCache, ct);
             }, cancellationToken).ConfigureAwait(false);
 
@@ -75,8 +75,9 @@ public sealed partial class SkillGraph
                 return new DependencyOutcome(null, errors, []);
             }
 
-            var next = resolved.ToDictionary(o => o.Item.Key, o => o.Result!, StringComparer.Ordinal);
-            if (next.Count == chosen.Count && next.All(n => chosen.TryGetValue(n.Key, out var was) && was.Artifact.Digest == n.Value.Artifact.Digest && was.Requests.SequenceEqual(n.Value.Requests)))
+            var next = resolved.ToDictionary(o => o.Item.Key, o => o.Result! with { RequiredBy = o.Item.Select(e => e.From).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() }, StringComparer.Ordinal);
+            if (next.Count == chosen.Count && next.All(n => chosen.TryGetValue(n.Key, out var was) && was.Artifact.Digest == n.Value.Artifact.Digest &&
+                                                            was.Requests.SequenceEqual(n.Value.Requests) && was.RequiredBy.SequenceEqual(n.Value.RequiredBy, StringComparer.Ordinal)))
             {
                 break;
             }
@@ -100,7 +101,7 @@ public sealed partial class SkillGraph
         foreach (var dependency in chosen.Values.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             var name = dependency.Artifact.Name;
-            var requiredBy = dependency.Requests.Select(r => r.Project).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var requiredBy = dependency.RequiredBy;
             if (entries.TryGetValue(name, out var clash))
             {
                 return new DependencyOutcome(null, [Diagnostic.Error(ErrorCodes.CollectionNameCollision,
@@ -159,19 +160,21 @@ public sealed partial class SkillGraph
             throw new SkillsOciException(ex.Diagnostic with { Code = ErrorCodes.InvalidDependency, File = ex.Diagnostic.File ?? projectPath });
         }
 
-        return requirements.Select(r =>
+        // The request is the projects' (as for a collection's members): the projects that bring the requiring skill in; requiredBy names the skill.
+        var projects = node.Projects.Count > 0 ? node.Projects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() : [node.Name];
+        return requirements.SelectMany(r =>
         {
             var repository = ImageReference.Create(r.Reference.Registry, r.Reference.Repository);
-            var request = r.Reference.Digest is { } digest ? new LockRequest(node.Name, Tag: r.Reference.Tag, Digest: digest)
-                : r.Reference.Tag is { } tag ? new LockRequest(node.Name, Tag: tag)
-                : new LockRequest(node.Name, r.Version ?? AnyVersion);
+            var request = r.Reference.Digest is { } digest ? new LockRequest(string.Empty, Tag: r.Reference.Tag, Digest: digest)
+                : r.Reference.Tag is { } tag ? new LockRequest(string.Empty, Tag: tag)
+                : new LockRequest(string.Empty, r.Version ?? AnyVersion);
             if (request.Digest is null && request.ToSpec() is null)
             {
                 throw new SkillsOciException(ErrorCodes.InvalidDependency,
                     $"The skill '{node.Name}' ({display}) requires {repository.RepositoryName} with Version '{r.Version}', which is not a valid version spec. Ask its publisher to fix the requirement.", projectPath);
             }
 
-            return new Edge(node.Name, $"{repository.Registry}/{repository.Repository}", repository, request);
+            return projects.Select(project => new Edge(node.Name, $"{repository.Registry}/{repository.Repository}", repository, request with { Project = project }));
         }).ToList();
     }
 
@@ -232,7 +235,7 @@ public sealed partial class SkillGraph
     /// <summary>NuGet's NU1107 in our words: each requester with the chain that brought it in, from a project.</summary>
     private static string ConflictMessage(string key, IReadOnlyList<Edge> requests, string conflict, Dictionary<string, Node> nodes, Dictionary<string, List<Edge>> edges)
     {
-        var chains = requests.OrderBy(r => r.From, StringComparer.Ordinal).Select(r => $"{Chain(r.From, nodes, edges)} asks {r.Request.Display}");
+        var chains = requests.OrderBy(r => r.From, StringComparer.Ordinal).Select(r => $"{Chain(r.From, nodes, edges)} asks {r.Request.Display}").Distinct(StringComparer.Ordinal);
         return $"No version of {key} satisfies every skill that requires it: {string.Join("; ", chains)}; {conflict}. Reference {key} directly with a Version that suits them (a direct reference wins), or align the requirements.";
     }
 
@@ -308,10 +311,14 @@ public sealed partial class SkillGraph
     /// <summary>A skill in the graph: a root (direct or member) or a chosen dependency.</summary>
     private sealed record Node(string Name, string Key, ImageReference Reference, string Tag, IReadOnlyList<string> Projects, bool IsRoot);
 
-    /// <summary>One requirement: the requiring skill, the required repository, and the request as the lock records it (project = the requiring skill).</summary>
+    /// <summary>One requirement for one project: the requiring skill, the required repository, and the request as the lock records it (for a project that brings the requiring skill in).</summary>
     private sealed record Edge(string From, string Key, ImageReference Repository, LockRequest Request);
 
-    private sealed record DependencyNode(string Key, string Tag, SkillArtifact Artifact, IReadOnlyList<LockRequest> Requests);
+    private sealed record DependencyNode(string Key, string Tag, SkillArtifact Artifact, IReadOnlyList<LockRequest> Requests)
+    {
+        /// <summary>The skills that require it (sorted), the lock's <c>requiredBy</c>.</summary>
+        public IReadOnlyList<string> RequiredBy { get; init; } = [];
+    }
 
     private sealed class DependencyConflictException(string message) : Exception(message);
 }

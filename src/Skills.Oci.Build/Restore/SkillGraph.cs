@@ -8,6 +8,9 @@ namespace Skills.Oci.Build.Restore;
 /// <summary>One skill a collection installs: the artifact read by the digest the collection pins, the tag of its ref, and the collections it was found through.</summary>
 public sealed record CollectionMemberSkill(SkillArtifact Artifact, string Tag, IReadOnlyList<string> Via)
 {
+    /// <summary>The nested collections it was found through (outermost first), each by the index digest read; empty for a direct member.</summary>
+    public IReadOnlyList<NestedCollectionLockEntry> Through { get; init; } = [];
+
     /// <summary>For messages: <c>the collection 'dev-tools' (registry/repo)</c>, with the nested collections it came through.</summary>
     public string Origin(string collectionDisplay) =>
         $"the collection '{Via[0]}' ({collectionDisplay}){(Via.Count > 1 ? " through " + string.Join(" > ", Via.Skip(1).Select(v => $"'{v}'")) : string.Empty)}";
@@ -33,7 +36,7 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
     {
         var group = index.Group;
         var display = SkillResolver.Display(group.Repository, index.Tag, index.Descriptor.Digest);
-        var collection = await ReadAsync(group.Repository, index.Descriptor, index.Bytes, display, diagnostics, cancellationToken).ConfigureAwait(false) ?? throw index.NotASkill;
+        var collection = await ReadAsync(group.Repository, index.Descriptor, index.Bytes, display, diagnostics, cancellationToken).ConfigureAwait(false) ?? throw NeitherSkillNorCollection(index);
         var name = collection.Name;
         var members = await ExpandMembersAsync(collection, group.Repository, [name], [index.Descriptor.Digest], 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
         return new ResolvedCollectionIndex(group, index.Tag, index.Descriptor.Digest, name, Subset(group, name, members));
@@ -49,10 +52,16 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
             return (Found: found, Warnings: warnings);
         }, cancellationToken).ConfigureAwait(false);
 
-        // In the collection's order, whichever finished first; the first failure (in that order) is the one reported.
-        if (outcomes.FirstOrDefault(o => o.Error is not null) is { Error: { } error })
+        // Every failing member is reported, in the collection's order whichever finished first (a nested collection's in its place).
+        var failed = outcomes.Where(o => o.Error is not null).ToList();
+        if (failed.Count == 1)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error!);
+        }
+
+        if (failed.Count > 1)
+        {
+            throw new RestoreFailuresException(failed.SelectMany(o => RestoreErrors.ToDiagnostics(o.Error!, projectPath)).ToList());
         }
 
         foreach (var warning in outcomes.SelectMany(o => o.Result.Warnings))
@@ -87,14 +96,14 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
             }
             catch (SkillsOciException ex) when (ex.Diagnostic.Code is ErrorCodes.SkillReferenceIsIndex or ErrorCodes.NotASkillArtifact)
             {
-                return await ExpandNestedAsync(memberRepository, digest, memberDisplay, ex, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
+                return await ExpandNestedAsync(memberRepository, digest, tag, memberDisplay, ex, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return await ExpandNestedAsync(memberRepository, digest, memberDisplay, null, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
+        return await ExpandNestedAsync(memberRepository, digest, tag, memberDisplay, null, via, ancestors, depth, diagnostics, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<CollectionMemberSkill>> ExpandNestedAsync(ImageReference repository, Digest digest, string display, SkillsOciException? notASkill,
+    private async Task<IReadOnlyList<CollectionMemberSkill>> ExpandNestedAsync(ImageReference repository, Digest digest, string tag, string display, SkillsOciException? notASkill,
         IReadOnlyList<string> via, ImmutableList<Digest> ancestors, int depth, ICollection<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var (descriptor, bytes) = await source.FetchTaggedManifestAsync(repository.WithDigest(digest), limits, cancellationToken).ConfigureAwait(false);
@@ -117,28 +126,34 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
                 projectPath);
         }
 
-        return await ExpandMembersAsync(nested, repository, [.. via, name], ancestors.Add(digest), depth + 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
+        var members = await ExpandMembersAsync(nested, repository, [.. via, name], ancestors.Add(digest), depth + 1, display, diagnostics, cancellationToken).ConfigureAwait(false);
+        var through = new NestedCollectionLockEntry(name, new RegistryLockSource(repository.Registry, repository.Repository, tag, digest));
+        return members.Select(m => m with { Through = [through, .. m.Through] }).ToList();
     }
 
     /// <summary>
-    /// A collection resolved now whose repository a <c>SkillTrustPolicy</c> matches must have a signature
-    /// on its index that the policy accepts (found as for a skill, by the index digest); its members are
-    /// checked by their own repositories when they are staged.
+    /// A collection whose repository a <c>SkillTrustPolicy</c> matches must have a signature on its index
+    /// that the policy accepts (found as for a skill, by the index digest): each one resolved now, and
+    /// each locked one in <paramref name="locked"/> (the caller passes them when the policies changed, as
+    /// locked skills are verified again then). Its members are checked by their own repositories when
+    /// they are staged.
     /// </summary>
-    public static async Task CheckTrustAsync(SkillTrustGate gate, IEnumerable<ResolvedCollectionIndex> collections, CancellationToken cancellationToken)
+    public static async Task CheckTrustAsync(SkillTrustGate gate, IEnumerable<ResolvedCollectionIndex> collections, IEnumerable<CollectionLockEntry> locked, CancellationToken cancellationToken)
     {
-        foreach (var collection in collections.Where(c => gate.Covers(c.Group.Repository)))
+        var subjects = collections.Select(c => (c.Name, c.Group.Repository, c.Digest, Display: $"{c.Group.Display}@{c.Digest}"))
+            .Concat(locked.Select(c => (c.Name, Repository: ImageReference.Create(c.Source.Registry, c.Source.Repository), c.Source.Digest, Display: c.Source.Ref)));
+        foreach (var (name, repository, digest, display) in subjects.Where(c => gate.Covers(c.Repository)))
         {
             try
             {
-                await gate.CheckAsync(collection.Name, collection.Group.Repository, collection.Digest, preferSnapshot: false, cancellationToken).ConfigureAwait(false);
+                await gate.CheckAsync(name, repository, digest, preferSnapshot: false, cancellationToken).ConfigureAwait(false);
             }
             catch (SkillsOciException ex)
             {
                 throw new SkillsOciException(ex.Diagnostic with
                 {
                     Code = ErrorCodes.CollectionNotSigned,
-                    Message = $"The collection '{collection.Name}' ({collection.Group.Display}@{collection.Digest}) is covered by a SkillTrustPolicy, so its index must be signed: {ex.Diagnostic.Message} ({ex.Diagnostic.Code}). Sign the collection index, or narrow the policy's Include to the skills' repositories.",
+                    Message = $"The collection '{name}' ({display}) is covered by a SkillTrustPolicy, so its index must be signed: {ex.Diagnostic.Message} ({ex.Diagnostic.Code}). Sign the collection index, or narrow the policy's Include to the skills' repositories.",
                 });
             }
         }
@@ -164,6 +179,14 @@ public sealed partial class SkillGraph(ISkillSource source, SkillContentReader r
 
         return members.Where(m => wanted.Contains(m.Artifact.Name)).ToList();
     }
+
+    /// <summary>An index that is no collection either (a container image's index, say): SKOCI3005 says both were looked for.</summary>
+    private static SkillsOciException NeitherSkillNorCollection(ResolvedIndex index) =>
+        index.NotASkill.Code != ErrorCodes.SkillReferenceIsIndex ? index.NotASkill
+        : new SkillsOciException(index.NotASkill.Diagnostic with
+        {
+            Message = $"'{SkillResolver.Display(index.Group.Repository, index.Tag, index.Descriptor.Digest)}' is an OCI image index but not a skills collection (its artifactType is not '{MediaTypes.SkillCollection}'). Reference a skill or a collection instead; a container image's index is neither.",
+        });
 
     /// <summary>The member's repository and tag from its ref; an entry without a ref lives in the collection's own repository.</summary>
     private static (ImageReference Repository, string Tag) Locate(SkillCollectionMember member, ImageReference collectionRepository) =>

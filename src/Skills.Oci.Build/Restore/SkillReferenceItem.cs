@@ -63,11 +63,19 @@ public sealed class SkillRequest
     public override string ToString() => Item.Version is { Length: > 0 } v ? $"{Item.Include} (Version {v})" : Item.Include;
 
     /// <summary>Parses one item; a problem is a <c>SKOCI3001</c> error naming the project file.</summary>
-    public static SkillRequest Parse(string project, string projectFile, SkillReferenceItem item)
+    public static SkillRequest Parse(string project, string projectFile, SkillReferenceItem item) =>
+        Parse(project, projectFile, item, SkillRequestSubject.SkillReference);
+
+    /// <summary>
+    /// Parses anything written as a SkillReference is (a collection member, a <c>--skill</c> argument):
+    /// the same rule, the <paramref name="subject"/>'s words and code in a problem, at its file and line.
+    /// </summary>
+    public static SkillRequest Parse(string project, string projectFile, SkillReferenceItem item, SkillRequestSubject subject, int line = 0)
     {
+        var what = $"The {subject.Noun} '{item.Include}'";
         if (!Oci.ImageReference.TryParse(item.Include?.Trim(), out var reference, out var referenceError))
         {
-            throw Invalid(projectFile, $"The SkillReference '{item.Include}' is not a valid OCI reference: {referenceError.TrimEnd('.')}. Use REGISTRY/REPOSITORY, optionally with :TAG or @sha256:DIGEST.");
+            throw Invalid(subject, projectFile, line, $"{what} is not a valid OCI reference: {referenceError.TrimEnd('.')}. Use REGISTRY/REPOSITORY with a Version, or with :TAG or @sha256:DIGEST.");
         }
 
         var version = string.IsNullOrWhiteSpace(item.Version) ? null : item.Version.Trim();
@@ -76,7 +84,7 @@ public sealed class SkillRequest
         {
             if (version is not null)
             {
-                throw Invalid(projectFile, $"The SkillReference '{item.Include}' pins a digest and also sets Version '{version}'. Remove one of them.");
+                throw Invalid(subject, projectFile, line, $"{what} pins a digest and also sets Version '{version}'. Remove one of them.");
             }
 
             return new SkillRequest(project, item, repository, null, reference.Tag, digest) { ProjectFile = projectFile };
@@ -86,7 +94,7 @@ public sealed class SkillRequest
         {
             if (version is not null && version != tag)
             {
-                throw Invalid(projectFile, $"The SkillReference '{item.Include}' names the tag '{tag}' and also sets Version '{version}'. Remove one of them.");
+                throw Invalid(subject, projectFile, line, $"{what} names the tag '{tag}' and also sets Version '{version}'. Remove one of them.");
             }
 
             return new SkillRequest(project, item, repository, VersionSpec.ForTag(tag), tag, null) { ProjectFile = projectFile };
@@ -94,17 +102,23 @@ public sealed class SkillRequest
 
         if (version is null)
         {
-            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has no Version. Add Version=\"1.0.0\" (a minimum, as for PackageReference), a range, or a tag.");
+            throw Invalid(subject, projectFile, line, $"{what} has no Version. Add Version=\"1.0.0\" (a minimum, as for PackageReference), a range such as \"1.*\", or a tag.");
         }
 
         if (!VersionSpec.TryParse(version, out var spec, out var specError))
         {
-            throw Invalid(projectFile, $"The SkillReference '{item.Include}' has an invalid Version: {specError.TrimEnd('.')}.");
+            throw Invalid(subject, projectFile, line, $"{what} has an invalid Version: {specError.TrimEnd('.')}.");
         }
 
         return new SkillRequest(project, item, repository, spec, null, null) { ProjectFile = projectFile };
     }
 
-    private static Diagnostics.SkillsOciException Invalid(string projectFile, string message) =>
-        new(Diagnostics.ErrorCodes.InvalidSkillReference, message, projectFile);
+    private static Diagnostics.SkillsOciException Invalid(SkillRequestSubject subject, string projectFile, int line, string message) =>
+        new(subject.Code, message, string.IsNullOrEmpty(projectFile) ? null : projectFile, line);
+}
+
+/// <summary>What a request parsed by <see cref="SkillRequest.Parse(string, string, SkillReferenceItem, SkillRequestSubject, int)"/> is called in a problem, and the problem's code.</summary>
+public sealed record SkillRequestSubject(string Noun, string Code)
+{
+    public static SkillRequestSubject SkillReference { get; } = new("SkillReference", Diagnostics.ErrorCodes.InvalidSkillReference);
 }

@@ -180,7 +180,7 @@ public sealed class SkillRestoreEngine
 
                 return (Target: target, Warnings: warnings);
             }, cancellationToken).ConfigureAwait(false);
-            var failures = outcomes.Where(o => o.Error is not null).Select(o => RestoreErrors.ToDiagnostic(o.Error!, request.ProjectPath)).ToList();
+            var failures = outcomes.Where(o => o.Error is not null).SelectMany(o => RestoreErrors.ToDiagnostics(o.Error!, request.ProjectPath)).ToList();
             foreach (var done in outcomes.Where(o => o.Error is null))
             {
                 diagnostics.AddRange(done.Result.Warnings);
@@ -236,8 +236,11 @@ public sealed class SkillRestoreEngine
             ? SkillTrustPolicySet.Empty
             : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
         var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, online as ISkillSignatureSource, request.ProjectPath, options.Time);
-        await SkillGraph.CheckTrustAsync(gate, collections.Values, cancellationToken).ConfigureAwait(false);
         var record = records.GetValueOrDefault(project);
+        // Locked collections of this project are checked again when the policies changed, as its locked skills are.
+        var lockedCollections = online is null || (record is not null && record.Policy == check.PolicyDigest) ? []
+            : desired.Collections.Where(c => c.Projects.Contains(project) && collections.Values.All(f => f.Name != c.Name)).ToList();
+        await SkillGraph.CheckTrustAsync(gate, collections.Values, lockedCollections, cancellationToken).ConfigureAwait(false);
         var verified = record is not null && record.Policy == check.PolicyDigest
             ? new Dictionary<string, string>(record.Verified, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);

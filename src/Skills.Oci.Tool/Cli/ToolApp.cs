@@ -16,6 +16,7 @@ public static class ToolApp
         new InstallCommand(),
         new SyncCommand(),
         new ListCommand(),
+        new WhyCommand(),
         new UpdateCommand(),
         new VerifyCommand(),
         new ExportCommand(),

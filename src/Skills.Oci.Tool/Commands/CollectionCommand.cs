@@ -24,39 +24,35 @@ public sealed class CollectionCommand() : ToolCommand("collection", "Publish col
 /// </summary>
 public sealed class CollectionPushCommand() : ToolCommand("push", "Resolve each --skill to its digest, check it is a skill, and push the collection index to registry/repository:version.")
 {
-    private readonly Argument<string> _reference = new("reference") { Description = "registry/repository:version; the tag is the collection's SemVer version." };
+    private readonly PushTargetOptions _target = new("collection");
 
     private readonly Option<string[]> _skills = new("--skill") { Description = "A member (repeatable): registry/repository:tag, registry/repository@sha256:digest, or registry/repository@VERSION-SPEC such as ghcr.io/acme/skills/pdf@1.*.", AllowMultipleArgumentsPerToken = false, Required = true };
 
     private readonly Option<string> _name = new("--name") { Description = "io.agentskills.collection.name; default: the repository's last segment." };
 
-    private readonly Option<string[]> _tags = new("--tag") { Description = "Another tag for the same index (repeatable), as SkillAdditionalTags.", AllowMultipleArgumentsPerToken = false };
-
     private readonly Option<string> _description = new("--description") { Description = "org.opencontainers.image.description of the index." };
 
     protected override void Define(Command command)
     {
-        command.Arguments.Add(_reference);
+        _target.AddTo(command);
         command.Options.Add(_skills);
         command.Options.Add(_name);
-        command.Options.Add(_tags);
         command.Options.Add(_description);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken)
     {
-        var reference = parse.GetValue(_reference)!;
-        var (repository, version) = PublishTarget.SplitReference(reference, "The collection lists the --skill references.");
+        var (repository, version) = PublishTarget.SplitReference(_target.GetReference(parse), "The collection lists the --skill references.");
         using var client = new RegistryClient();
         var result = await new SkillCollectionPublisher(client).PublishAsync(new SkillCollectionPublishRequest
         {
             Repository = repository,
             Version = version,
-            AdditionalTags = parse.GetValue(_tags) ?? [],
+            AdditionalTags = _target.GetTags(parse),
             Name = parse.GetValue(_name),
             Description = parse.GetValue(_description),
             SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
-            Members = (parse.GetValue(_skills) ?? []).Select(Member).ToList(),
+            Members = (parse.GetValue(_skills) ?? []).Select(SkillCollectionMemberSpec.FromArgument).ToList(),
         }, output.ProgressReporter, cancellationToken).ConfigureAwait(false);
 
         output.Diagnostics(result.Warnings);
@@ -80,14 +76,5 @@ public sealed class CollectionPushCommand() : ToolCommand("push", "Resolve each 
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary><c>repo@1.*</c> (a Version spec after '@' that is not a digest) is a member with a Version, as an item's Version metadata.</summary>
-    private static SkillCollectionMemberInput Member(string value)
-    {
-        var at = value.LastIndexOf('@');
-        return at > 0 && !value[(at + 1)..].Contains(':', StringComparison.Ordinal)
-            ? new SkillCollectionMemberInput(value[..at], value[(at + 1)..])
-            : new SkillCollectionMemberInput(value);
     }
 }

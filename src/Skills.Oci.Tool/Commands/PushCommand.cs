@@ -8,11 +8,9 @@ namespace Skills.Oci.Tool.Commands;
 /// <summary><c>skills-oci push &lt;reference&gt;</c>: packs a skill folder as <c>dotnet pack</c> would and pushes it as PushSkill does.</summary>
 public sealed class PushCommand() : ToolCommand("push", "Validate, pack and push a skill folder (no project file) to registry/repository:version; the same bytes as 'dotnet pack' of the folder as a skill project.")
 {
-    private readonly Argument<string> _reference = new("reference") { Description = "registry/repository:version; the tag is the skill's SemVer version." };
+    private readonly PushTargetOptions _target = new("skill");
 
     private readonly Option<string> _path = new("--path") { Description = "The skill folder (holds SKILL.md). Default: the current folder." };
-
-    private readonly Option<string[]> _tags = new("--tag") { Description = "Another tag for the same manifest (repeatable), as SkillAdditionalTags.", AllowMultipleArgumentsPerToken = false };
 
     private readonly Option<string> _signKey = new("--sign-key") { Description = "A PEM private key (PKCS#8, or a cosign key with its password in SKILLS_OCI_SIGNING_PASSWORD) that signs the pushed manifest." };
 
@@ -20,9 +18,8 @@ public sealed class PushCommand() : ToolCommand("push", "Validate, pack and push
 
     protected override void Define(Command command)
     {
-        command.Arguments.Add(_reference);
+        _target.AddTo(command);
         command.Options.Add(_path);
-        command.Options.Add(_tags);
         command.Options.Add(_signKey);
         command.Options.Add(_signatureFormats);
     }
@@ -33,8 +30,8 @@ public sealed class PushCommand() : ToolCommand("push", "Validate, pack and push
         var outcome = await new SkillFolderPublisher(client).PushAsync(new SkillFolderPushRequest
         {
             Folder = parse.GetValue(_path) ?? Environment.CurrentDirectory,
-            Reference = parse.GetValue(_reference)!,
-            AdditionalTags = parse.GetValue(_tags) ?? [],
+            Reference = _target.GetReference(parse),
+            AdditionalTags = _target.GetTags(parse),
             SigningKeyPath = parse.GetValue(_signKey),
             SignatureFormats = parse.GetValue(_signatureFormats),
             SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),

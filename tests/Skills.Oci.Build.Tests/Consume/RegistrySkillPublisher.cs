@@ -32,13 +32,29 @@ internal sealed class RegistrySkillPublisher : IDisposable
     public string Repo(string name) => $"{Registry.HostPort}/{Prefix}/{name}";
 
     /// <summary>Publishes SKILL.md plus <paramref name="files"/> as <paramref name="name"/>:<paramref name="tag"/>; returns the manifest digest.</summary>
-    public async Task<Digest> PublishAsync(string name, string tag, params (string Path, string Content)[] files)
+    public async Task<Digest> PublishAsync(string name, string tag, params (string Path, string Content)[] files) =>
+        (await PushAsync(name, tag, await _local.PublishSkillAsync(name, tag, files))).Digest;
+
+    /// <summary>
+    /// Publishes a skill whose manifest requires others (<c>io.agentskills.skill.requires</c>, refs in this
+    /// publisher's repositories, as pack writes them); returns the manifest descriptor.
+    /// </summary>
+    public async Task<Descriptor> PublishRequiringAsync(string name, string tag, params (string Skill, string? Version)[] requires) =>
+        await PushAsync(name, tag, await _local.PublishAsync(SkillRegistry.Repo(name), tag, new SkillFixture(name).ToTarGz(), name, extraAnnotations: new Dictionary<string, string>
+        {
+            [AnnotationKeys.SkillRequires] = "[" + string.Join(",", requires.Select(r => $"{{\"ref\":\"{Repo(r.Skill)}\"{(r.Version is null ? string.Empty : $",\"version\":\"{r.Version}\"")}}}")) + "]",
+        }));
+
+    /// <summary>Publishes SKILL.md as <paramref name="name"/>:<paramref name="tag"/>; returns the manifest descriptor (for an index entry).</summary>
+    public async Task<Descriptor> PublishSkillAsync(string name, string tag, params (string Path, string Content)[] files) =>
+        await PushAsync(name, tag, await _local.PublishSkillAsync(name, tag, files));
+
+    private async Task<Descriptor> PushAsync(string name, string tag, Descriptor manifest)
     {
-        var manifest = await _local.PublishSkillAsync(name, tag, files);
         using var client = TestClients.Isolated(_clientOptions);
         var layout = _local.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo(name)));
         await new ImageLayoutPusher(client).PushAsync(layout, tag, ImageReference.Parse(Repo(name)), [tag]);
-        return manifest.Digest;
+        return manifest;
     }
 
     /// <summary>Registry requests that concern this publisher's repositories.</summary>

@@ -198,12 +198,36 @@ public sealed class CollectionExpansionTests : IDisposable
 
         Assert.True(nested.Succeeded, string.Join("\n", nested.Diagnostics));
         Assert.Equal("outer", ReadLock().Find("pdf")!.Collection);
+        // The nested indexes are locked by the digests read, so review sees every index the skill came through.
+        Assert.Equal(
+            [new NestedCollectionLockEntry("inner", new RegistryLockSource(SkillRegistry.Registry, "skills/inner", "1.0.0", inner.Digest)),
+             new NestedCollectionLockEntry("middle", new RegistryLockSource(SkillRegistry.Registry, "skills/middle", "1.0.0", middle.Digest))],
+            ReadLock().Collections[0].Nested);
+        Assert.Equal(File.ReadAllBytes(_ws.LockPath), ReadLock().Serialize());
 
         var deep = await _ws.RestoreAsync(Collection("too-deep"));
 
         var error = Assert.Single(deep.Diagnostics);
         Assert.Equal(ErrorCodes.CollectionTooDeep, error.Code);
         Assert.Contains("'too-deep' > 'outer' > 'middle' > 'inner'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_failing_member_is_reported_in_the_collections_order()
+    {
+        var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        var lost = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.ComputeSha256("lost"u8), Size = 4 };
+        var gone = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.ComputeSha256("gone"u8), Size = 4 };
+        await CollectionIndexes.PublishAsync(_ws.Registry, "dev-tools", "1.0.0", CollectionIndexes.Ours("dev-tools", ("zeta", lost, "1.0.0"), ("pdf", pdf, "1.0.0"), ("alpha", gone, "1.0.0")));
+
+        var result = await _ws.RestoreAsync(Collection());
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
+        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Message).ToList();
+        Assert.Contains(lost.Digest.ToString(), errors[0], StringComparison.Ordinal);
+        Assert.Contains(gone.Digest.ToString(), errors[1], StringComparison.Ordinal);
+        Assert.False(File.Exists(_ws.LockPath));
     }
 
     [Fact]
@@ -293,6 +317,20 @@ public sealed class CollectionExpansionTests : IDisposable
 
         Assert.True(signed.Succeeded, string.Join("\n", signed.Diagnostics));
         Assert.True(Directory.Exists(_ws.SkillFolder("pdf")));
+    }
+
+    [Fact]
+    public async Task A_policy_added_over_a_locked_collection_checks_its_index_again()
+    {
+        using var key = SigningKey.Generate(KeyAlgorithm.EcdsaP256);
+        var pdf = await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
+        await CollectionIndexes.PublishAsync(_ws.Registry, "dev-tools", "1.0.0", CollectionIndexes.Ours("dev-tools", ("pdf", pdf, "1.0.0")));
+        var source = new TrustedRestoreTests.SignedSource(_ws.Registry.Source);
+        Assert.True((await RestoreAsync(source, _ws.Options())).Succeeded);
+
+        var guarded = await RestoreAsync(source, Policy("skills/dev-tools", key));
+
+        Assert.Equal([ErrorCodes.CollectionNotSigned], guarded.Diagnostics.Select(d => d.Code));
     }
 
     private SkillRestoreOptions Policy(string repository, SigningKey key)

@@ -10,20 +10,35 @@ namespace Skills.Oci.Build.Tests.Restore;
 /// </summary>
 public static class CollectionIndexes
 {
-    public static byte[] Ours(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) =>
+    public static byte[] Ours(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) => OursWithReferences(name, InProcess(members));
+
+    /// <summary>Ours, with each member's full tag reference (a real registry's repositories).</summary>
+    public static byte[] OursWithReferences(string name, IEnumerable<(string Skill, Descriptor Manifest, string Reference)> members) =>
         Index(name, members.Select(m => Entry(m.Manifest, m.Manifest.Size, artifactType: true,
-            ("io.agentskills.skill.name", m.Skill), ("io.agentskills.skill.ref", $"{SkillRegistry.Repo(m.Skill)}:{m.Tag}"),
-            ("org.opencontainers.image.ref.name", $"{SkillRegistry.Repo(m.Skill)}:{m.Tag}"), ("org.opencontainers.image.title", m.Skill))));
+            ("io.agentskills.skill.name", m.Skill), ("io.agentskills.skill.ref", m.Reference),
+            ("org.opencontainers.image.ref.name", m.Reference), ("org.opencontainers.image.title", m.Skill))));
 
     /// <summary>The Go CLI: the reference only in <c>org.opencontainers.image.ref.name</c>, no version annotation on the index.</summary>
-    public static byte[] GoCli(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) =>
+    public static byte[] GoCli(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) => GoCliWithReferences(name, InProcess(members));
+
+    public static byte[] GoCliWithReferences(string name, IEnumerable<(string Skill, Descriptor Manifest, string Reference)> members) =>
         Index(name, members.Select(m => Entry(m.Manifest, m.Manifest.Size, artifactType: true,
-            ("io.agentskills.skill.name", m.Skill), ("org.opencontainers.image.ref.name", $"{SkillRegistry.Repo(m.Skill)}:{m.Tag}"))));
+            ("io.agentskills.skill.name", m.Skill), ("org.opencontainers.image.ref.name", m.Reference))));
 
     /// <summary>arconia: <c>size: 0</c>, the reference only in <c>io.agentskills.skill.ref</c>, no artifactType on entries.</summary>
-    public static byte[] Arconia(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) =>
+    public static byte[] Arconia(string name, params (string Skill, Descriptor Manifest, string Tag)[] members) => ArconiaWithReferences(name, InProcess(members));
+
+    public static byte[] ArconiaWithReferences(string name, IEnumerable<(string Skill, Descriptor Manifest, string Reference)> members) =>
         Index(name, members.Select(m => Entry(m.Manifest, 0, artifactType: false,
-            ("io.agentskills.skill.name", m.Skill), ("io.agentskills.skill.ref", $"{SkillRegistry.Repo(m.Skill)}:{m.Tag}"))));
+            ("io.agentskills.skill.name", m.Skill), ("io.agentskills.skill.ref", m.Reference))));
+
+    /// <summary>skillimage's collection YAML, <c>skills[].image</c> as given (with or without a digest).</summary>
+    public static string SkillImageYaml(string name, string version, params (string Skill, string Image)[] skills) =>
+        $"apiVersion: skillimage.io/v1alpha1\nkind: SkillCollection\nmetadata:\n  name: {name}\n  version: {version}\nskills:\n" +
+        string.Concat(skills.Select(s => $"  - name: {s.Skill}\n    image: {s.Image}\n"));
+
+    private static IEnumerable<(string Skill, Descriptor Manifest, string Reference)> InProcess((string Skill, Descriptor Manifest, string Tag)[] members) =>
+        members.Select(m => (m.Skill, m.Manifest, $"{SkillRegistry.Repo(m.Skill)}:{m.Tag}"));
 
     /// <summary>Puts the index into the layout of <c>skills/&lt;repository&gt;</c> under <paramref name="tag"/>.</summary>
     public static async Task<Descriptor> PublishAsync(SkillRegistry registry, string repository, string tag, byte[] index)
@@ -38,8 +53,7 @@ public static class CollectionIndexes
     /// <summary>Red Hat skillimage's collection: a manifest whose one layer is the YAML listing <c>skills[].image</c> (with or without a digest).</summary>
     public static async Task<Descriptor> PublishSkillImageAsync(SkillRegistry registry, string repository, string tag, string name, params (string Skill, string Image)[] skills)
     {
-        var yaml = $"apiVersion: skillimage.io/v1alpha1\nkind: SkillCollection\nmetadata:\n  name: {name}\n  version: {tag}\nskills:\n" +
-                   string.Concat(skills.Select(s => $"  - name: {s.Skill}\n    image: {s.Image}\n"));
+        var yaml = SkillImageYaml(name, tag, skills);
         var layout = registry.Source.LayoutFor(ImageReference.Parse(SkillRegistry.Repo(repository)));
         await layout.EnsureCreatedAsync(CancellationToken.None);
         var config = await layout.WriteBlobAsync(MediaTypes.OciEmpty, "{}"u8.ToArray(), CancellationToken.None);

@@ -177,4 +177,25 @@ public sealed class DependencyResolutionTests : IDisposable
         Assert.Equal(["review"], ReadLock().Find("grilling")!.RequiredBy);
         Assert.Equal("dev-tools", ReadLock().Find("review")!.Collection);
     }
+
+    [Fact]
+    public async Task A_dependencys_requests_name_the_projects_and_requiredBy_the_requiring_skills()
+    {
+        await _ws.Registry.PublishRequiringAsync("review", "1.0.0", ("grilling", "1.0.0"));
+        await _ws.Registry.PublishRequiringAsync("pdf", "1.0.0", ("grilling", "1.1.0"));
+        await _ws.Registry.PublishSkillAsync("grilling", "1.1.0");
+        Assert.True((await _ws.RestoreAsync("src/App/App.csproj", null, Ref("review"), Ref("pdf"))).Succeeded);
+
+        var second = await _ws.RestoreAsync("src/Lib/Lib.csproj", null, Ref("review"));
+
+        Assert.True(second.Succeeded, string.Join("\n", second.Diagnostics));
+        var grilling = ReadLock().Find("grilling")!;
+        Assert.Equal(["pdf", "review"], grilling.RequiredBy);
+        Assert.Equal(
+            [new LockRequest("src/App/App.csproj", "1.0.0"), new LockRequest("src/App/App.csproj", "1.1.0"), new LockRequest("src/Lib/Lib.csproj", "1.0.0")],
+            grilling.Requests);
+        Assert.Equal(File.ReadAllBytes(_ws.LockPath), ReadLock().Serialize());
+        var paths = SkillDependencyPaths.Find(ReadLock(), "grilling", _ws.LockPath).Select(p => p.ToString());
+        Assert.Equal(["src/App/App.csproj > pdf 1.0.0 > grilling 1.1.0", "src/App/App.csproj > review 1.0.0 > grilling 1.1.0", "src/Lib/Lib.csproj > review 1.0.0 > grilling 1.1.0"], paths);
+    }
 }
