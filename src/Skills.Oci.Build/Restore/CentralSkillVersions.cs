@@ -113,7 +113,7 @@ public sealed class CentralSkillVersions
                 continue;
             }
 
-            var key = reference.RepositoryName;
+            var key = Key(reference);
             if (versions.TryGetValue(key, out var first))
             {
                 diagnostics.Add(Diagnostic.Error(ErrorCodes.SkillVersionDuplicate,
@@ -128,8 +128,11 @@ public sealed class CentralSkillVersions
     }
 
     /// <summary>The central version of a repository (any tag or digest ignored); null when it has none.</summary>
-    public string? Find(ImageReference repository) =>
-        _versions.GetValueOrDefault(ImageReference.Create(repository.Registry, repository.Repository).RepositoryName);
+    public string? Find(ImageReference repository) => _versions.GetValueOrDefault(Key(repository));
+
+    /// <summary>The canonical <c>registry/repository</c>: a host name has no case, the repository is lower case already.</summary>
+    private static string Key(ImageReference reference) =>
+        $"{RegistryNames.CanonicalRegistry(reference.Registry.ToLowerInvariant())}/{reference.Repository}";
 
     /// <summary>
     /// Each reference with its version as the restore should see it: the central one, or its
