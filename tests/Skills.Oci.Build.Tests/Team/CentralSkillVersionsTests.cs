@@ -188,3 +188,46 @@ public sealed class CentralVersionEditTests
             """, editor.Text);
     }
 }
+
+/// <summary>
+/// <see cref="RestorePlan"/> across projects after a central version moved: another project whose record
+/// is stale does not hold this project's changed request back; a fresh one, or an unchanged request, keeps the union.
+/// </summary>
+public sealed class StaleRequestPlanTests
+{
+    private static readonly Skills.Oci.Build.Oci.Digest Pinned = Skills.Oci.Build.Oci.Digest.ComputeSha256("shared"u8.ToArray());
+
+    private static readonly LockFile Locked = LockFile.Empty with
+    {
+        Skills =
+        [
+            new LockEntry
+            {
+                Name = "shared",
+                Path = LockEntry.PrimaryPath("shared"),
+                Source = new RegistryLockSource("ghcr.io", "acme/shared", "1.0.0", Pinned),
+                InstalledAt = "2026-01-01T00:00:00Z",
+                Requests = [new LockRequest("App/App.csproj", "[1.0.0]"), new LockRequest("Lib/Lib.csproj", "[1.0.0]")],
+            },
+        ],
+    };
+
+    private static IReadOnlyList<LockRequest> Plan(string version, bool libIsStale)
+    {
+        var request = SkillRequest.Parse("App/App.csproj", "/r/App/App.csproj", new SkillReferenceItem("ghcr.io/acme/shared", version));
+        var plan = RestorePlan.Create(Locked, "App/App.csproj", [request], new SkillRestoreOptions(), _ => true, p => libIsStale && p == "Lib/Lib.csproj");
+        return Assert.Single(plan.Groups).Requests;
+    }
+
+    [Fact]
+    public void A_changed_request_drops_the_request_of_a_project_whose_record_is_stale() =>
+        Assert.Equal([new LockRequest("App/App.csproj", "[1.1.0]")], Plan("[1.1.0]", libIsStale: true));
+
+    [Fact]
+    public void A_fresh_project_keeps_its_request_against_a_changed_one() =>
+        Assert.Equal(["App/App.csproj", "Lib/Lib.csproj"], Plan("[1.1.0]", libIsStale: false).Select(r => r.Project));
+
+    [Fact]
+    public void An_unchanged_request_keeps_even_a_stale_project_so_locked_mode_sees_no_change() =>
+        Assert.Equal(Locked.Skills[0].Requests, Plan("[1.0.0]", libIsStale: true));
+}
