@@ -4,7 +4,7 @@ using Skills.Oci.Build.Tests.Consume;
 namespace Skills.Oci.Build.Tests.Team;
 
 /// <summary><c>skills-oci add</c> and <c>update</c> in a repository with central skill versions, the installed tool against the real registry.</summary>
-[Collection(RegistryCollectionDefinition.Name)]
+[Collection(TeamRegistryDefinition.Name)]
 public sealed class CentralAddCommandTests(RegistryFixture fixture)
 {
     private const string Props = """

@@ -7,7 +7,7 @@ namespace Skills.Oci.Build.Tests.Team;
 /// Central skill versions through real <c>dotnet restore</c>: a repository whose Directory.Packages.props
 /// manages package versions centrally and sets SkillVersion items, two projects in a solution.
 /// </summary>
-[Collection(RegistryCollectionDefinition.Name)]
+[Collection(TeamRegistryDefinition.Name)]
 public sealed class CentralVersionRestoreTests(RegistryFixture fixture)
 {
     private const string Solution = """

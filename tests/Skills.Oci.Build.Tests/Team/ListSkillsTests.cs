@@ -10,7 +10,7 @@ namespace Skills.Oci.Build.Tests.Team;
 /// <c>dotnet msbuild -t:ListSkills</c>, the MSBuild twin of <c>skills-oci list</c>: the same table and JSON
 /// from the same engine call, outdated against the real registry, collection members under their collection.
 /// </summary>
-[Collection(RegistryCollectionDefinition.Name)]
+[Collection(TeamRegistryDefinition.Name)]
 public sealed class ListSkillsTests(RegistryFixture fixture)
 {
     /// <summary>The lines MSBuild printed for the task's messages, without its indentation.</summary>
