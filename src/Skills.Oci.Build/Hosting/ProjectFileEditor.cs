@@ -21,15 +21,17 @@ public enum ProjectEdit
 /// </summary>
 public sealed class ProjectFileEditor
 {
-    private const string ItemName = "SkillReference";
+    /// <summary>The item this editor edits: <c>SkillReference</c>, or <c>SkillVersion</c> in Directory.Packages.props.</summary>
+    private readonly string _itemName;
     private const string GroupName = "ItemGroup";
 
     private readonly Encoding _encoding;
     private readonly byte[] _preamble;
     private readonly string _path;
 
-    private ProjectFileEditor(string path, string text, Encoding encoding, byte[] preamble)
+    private ProjectFileEditor(string path, string text, Encoding encoding, byte[] preamble, string itemName)
     {
+        _itemName = itemName;
         _path = path;
         Text = text;
         _encoding = encoding;
@@ -43,22 +45,22 @@ public sealed class ProjectFileEditor
     public byte[] ToBytes() => [.. _preamble, .. _encoding.GetBytes(Text)];
 
     /// <summary>Reads a project file; a file that is not well-formed XML is a coded error naming its line.</summary>
-    public static ProjectFileEditor Parse(byte[] bytes, string path)
+    public static ProjectFileEditor Parse(byte[] bytes, string path, string itemName = "SkillReference")
     {
         foreach (var encoding in new Encoding[] { new UTF8Encoding(true), new UnicodeEncoding(false, true), new UnicodeEncoding(true, true) })
         {
             var preamble = encoding.GetPreamble();
             if (bytes.AsSpan().StartsWith(preamble))
             {
-                return Create(path, encoding.GetString(bytes, preamble.Length, bytes.Length - preamble.Length), encoding, preamble);
+                return Create(path, encoding.GetString(bytes, preamble.Length, bytes.Length - preamble.Length), encoding, preamble, itemName);
             }
         }
 
-        return Create(path, new UTF8Encoding(false).GetString(bytes), new UTF8Encoding(false), []);
+        return Create(path, new UTF8Encoding(false).GetString(bytes), new UTF8Encoding(false), [], itemName);
     }
 
-    public static async Task<ProjectFileEditor> ReadAsync(string path, CancellationToken cancellationToken) =>
-        Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path);
+    public static async Task<ProjectFileEditor> ReadAsync(string path, CancellationToken cancellationToken, string itemName = "SkillReference") =>
+        Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path, itemName);
 
     /// <summary>The Include of every <c>SkillReference</c> item the file itself declares.</summary>
     public IReadOnlyList<string> SkillReferenceIncludes => Items(Load()).Select(e => (string?)e.Attribute("Include") ?? string.Empty).ToList();
@@ -68,7 +70,8 @@ public sealed class ProjectFileEditor
     /// <paramref name="include"/> and <paramref name="version"/>, or adds one: after the last
     /// <c>SkillReference</c> of an ItemGroup that has them, else in a new ItemGroup before <c>&lt;/Project&gt;</c>.
     /// </summary>
-    public ProjectEdit AddOrUpdate(string include, string version, Func<string, bool> sameSkill)
+    /// <remarks>A null <paramref name="version"/> (a reference whose version is central) writes no Version and takes away the one an existing item has.</remarks>
+    public ProjectEdit AddOrUpdate(string include, string? version, Func<string, bool> sameSkill)
     {
         var document = Load();
         var items = Items(document).ToList();
@@ -77,12 +80,12 @@ public sealed class ProjectFileEditor
             return Update(existing, include, version);
         }
 
-        var element = $"<{ItemName} Include=\"{Escape(include)}\" Version=\"{Escape(version)}\" />";
+        var element = $"<{_itemName} Include=\"{Escape(include)}\"{(version is null ? string.Empty : $" Version=\"{Escape(version)}\"")} />";
         var newline = Text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
         var group = items.Select(e => e.Parent!).FirstOrDefault(g => g.Attribute("Condition") is null) ?? items.FirstOrDefault()?.Parent;
         if (group is not null)
         {
-            var last = group.Elements().Last(e => e.Name.LocalName == ItemName);
+            var last = group.Elements().Last(e => e.Name.LocalName == _itemName);
             var (start, end) = Span(last);
             var indent = LeadingWhitespace(start) ?? IndentUnit(document) + IndentUnit(document);
             Text = Text.Insert(end, newline + indent + element);
@@ -158,7 +161,7 @@ public sealed class ProjectFileEditor
         return doomed.Count;
     }
 
-    private ProjectEdit Update(XElement element, string include, string version)
+    private ProjectEdit Update(XElement element, string include, string? version)
     {
         var before = Text;
         var (start, _) = Span(element);
@@ -169,7 +172,31 @@ public sealed class ProjectFileEditor
             tagEnd = StartTagEnd(start);
         }
 
-        if (AttributeValue(start, tagEnd, "Version", ignoreCase: true) is { } versionValue)
+        if (version is null)
+        {
+            if (AttributeValue(start, tagEnd, "Version", ignoreCase: true) is { } central)
+            {
+                // From the white space before the attribute's name to its closing quote.
+                var from = central.Start - 1;
+                while (char.IsWhiteSpace(Text[from - 1]) || Text[from - 1] == '=')
+                {
+                    from--;
+                }
+
+                while (!char.IsWhiteSpace(Text[from - 1]))
+                {
+                    from--;
+                }
+
+                while (char.IsWhiteSpace(Text[from - 1]))
+                {
+                    from--;
+                }
+
+                Text = Text[..from] + Text[(central.End + 1)..];
+            }
+        }
+        else if (AttributeValue(start, tagEnd, "Version", ignoreCase: true) is { } versionValue)
         {
             Text = Text[..versionValue.Start] + Escape(version) + Text[versionValue.End..];
         }
@@ -220,8 +247,8 @@ public sealed class ProjectFileEditor
         }
     }
 
-    private static IEnumerable<XElement> Items(XDocument document) =>
-        document.Root!.Elements().Where(g => g.Name.LocalName == GroupName).SelectMany(g => g.Elements()).Where(e => e.Name.LocalName == ItemName);
+    private IEnumerable<XElement> Items(XDocument document) =>
+        document.Root!.Elements().Where(g => g.Name.LocalName == GroupName).SelectMany(g => g.Elements()).Where(e => e.Name.LocalName == _itemName);
 
     private static bool SamePosition(XElement a, XElement b) =>
         ((IXmlLineInfo)a).LineNumber == ((IXmlLineInfo)b).LineNumber && ((IXmlLineInfo)a).LinePosition == ((IXmlLineInfo)b).LinePosition;
@@ -401,9 +428,9 @@ public sealed class ProjectFileEditor
     private static string Escape(string value) =>
         value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
-    private static ProjectFileEditor Create(string path, string text, Encoding encoding, byte[] preamble)
+    private static ProjectFileEditor Create(string path, string text, Encoding encoding, byte[] preamble, string itemName)
     {
-        var editor = new ProjectFileEditor(path, text, encoding, preamble);
+        var editor = new ProjectFileEditor(path, text, encoding, preamble, itemName);
         editor.Load();
         return editor;
     }

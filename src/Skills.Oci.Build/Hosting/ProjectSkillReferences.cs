@@ -8,6 +8,9 @@ namespace Skills.Oci.Build.Hosting;
 /// <summary>What an add or remove did to a project: the edit, and the exit code of the project's own skill restore.</summary>
 public sealed record ProjectSkillEditOutcome(ProjectEdit Edit, int Removed, int RestoreExitCode)
 {
+    /// <summary>In a repository with central skill versions: the Directory.Packages.props whose <c>SkillVersion</c> was written.</summary>
+    public string? CentralVersionsFile { get; init; }
+
     /// <summary>True when the restore failed and the project file was put back as it was.</summary>
     public bool Reverted => RestoreExitCode != 0;
 }
@@ -28,8 +31,53 @@ public static class ProjectSkillReferences
         var repository = ImageReference.Create(reference.Registry, reference.Repository);
         var editor = await ReadAsync(projectPath, cancellationToken).ConfigureAwait(false);
         var original = editor.ToBytes();
-        var edit = editor.AddOrUpdate(repository.RepositoryName, version, include => SameRepository(include, repository));
-        return await WriteAndRestoreAsync(projectPath, original, editor, edit, 0, restore, cancellationToken).ConfigureAwait(false);
+        var propsPath = await CentralVersionsFileAsync(projectPath, cancellationToken).ConfigureAwait(false);
+        if (propsPath is null)
+        {
+            var edit = editor.AddOrUpdate(repository.RepositoryName, version, include => SameRepository(include, repository));
+            return await WriteAndRestoreAsync(projectPath, original, editor, edit, 0, restore, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Central versions: the version goes to Directory.Packages.props, the project names the repository alone.
+        var propsOriginal = File.Exists(propsPath) ? await File.ReadAllBytesAsync(propsPath, cancellationToken).ConfigureAwait(false) : null;
+        var props = ProjectFileEditor.Parse(propsOriginal ?? "<Project>\n</Project>\n"u8.ToArray(), propsPath, "SkillVersion");
+        var propsEdit = props.AddOrUpdate(repository.RepositoryName, version, include => SameRepository(include, repository));
+        var referenceEdit = editor.AddOrUpdate(repository.RepositoryName, null, include => SameRepository(include, repository));
+        if (propsEdit != ProjectEdit.Unchanged)
+        {
+            await AtomicFile.WriteAllBytesAsync(propsPath, props.ToBytes(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = await WriteAndRestoreAsync(projectPath, original, editor, referenceEdit, 0, restore, cancellationToken).ConfigureAwait(false);
+        if (outcome.Reverted && propsEdit != ProjectEdit.Unchanged)
+        {
+            if (propsOriginal is null)
+            {
+                File.Delete(propsPath);
+            }
+            else
+            {
+                await AtomicFile.WriteAllBytesAsync(propsPath, propsOriginal, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return outcome with { Edit = referenceEdit == ProjectEdit.Unchanged ? propsEdit : referenceEdit, CentralVersionsFile = propsPath };
+    }
+
+    /// <summary>
+    /// The Directory.Packages.props to write the version to when the project manages skill versions
+    /// centrally (<see cref="CentralSkillVersions.IsEnabled"/>, found as <see cref="CentralSkillVersions.LocatePropsFile"/>); null when it does not.
+    /// </summary>
+    private static async Task<string?> CentralVersionsFileAsync(string projectPath, CancellationToken cancellationToken)
+    {
+        var properties = await ProjectProperties.EvaluateAsync(projectPath, ["ManageSkillVersionsCentrally", "ManagePackageVersionsCentrally", "DirectoryPackagesPropsPath"], cancellationToken).ConfigureAwait(false);
+        if (properties is null || !CentralSkillVersions.IsEnabled(properties["ManageSkillVersionsCentrally"], properties["ManagePackageVersionsCentrally"]))
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(projectPath)!;
+        return CentralSkillVersions.LocatePropsFile(properties["DirectoryPackagesPropsPath"], folder, SkillsRootLocator.Locate(folder));
     }
 
     /// <summary>

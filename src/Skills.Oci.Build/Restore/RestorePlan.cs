@@ -78,7 +78,13 @@ public sealed class RestorePlan
     public bool IsFullyLocked => Groups.All(g => g.IsLocked);
 
     /// <param name="projectExists">Whether a root-relative project file still exists; requests of vanished projects are dropped.</param>
-    public static RestorePlan Create(LockFile lockFile, string project, IReadOnlyList<SkillRequest> requests, SkillRestoreOptions options, Func<string, bool> projectExists)
+    /// <param name="projectIsStale">
+    /// Whether another project's record is older than a file it reads (<see cref="ProjectRecord.IsStale"/>).
+    /// Where this project's own request changed, such a project's locked request may be out of date too (one
+    /// edit of Directory.Packages.props moves every project's central version): it does not count against
+    /// this one, and that project records its request again when it restores.
+    /// </param>
+    public static RestorePlan Create(LockFile lockFile, string project, IReadOnlyList<SkillRequest> requests, SkillRestoreOptions options, Func<string, bool> projectExists, Func<string, bool>? projectIsStale = null)
     {
         var own = new Dictionary<string, SkillRequest>(StringComparer.Ordinal);
         foreach (var request in requests)
@@ -111,6 +117,11 @@ public sealed class RestorePlan
             var entry = entries.GetValueOrDefault(key);
             var mine = own.GetValueOrDefault(key);
             var set = (entry?.Requests ?? []).Where(r => r.Project != project && projectExists(r.Project)).ToList();
+            if (mine is not null && projectIsStale is not null && entry?.Requests.FirstOrDefault(r => r.Project == project) != mine.ToLockRequest())
+            {
+                set.RemoveAll(r => projectIsStale(r.Project));
+            }
+
             if (mine is not null)
             {
                 set.Add(mine.ToLockRequest());

@@ -140,7 +140,7 @@ public sealed class SkillRestoreEngine
         CheckAgreement(root, project, settings, records, exists, request.ProjectPath);
 
         Phase("lock and recovery");
-        var plan = RestorePlan.Create(previous, project, requests, options, exists);
+        var plan = RestorePlan.Create(previous, project, requests, options, exists, p => records.TryGetValue(p, out var record) && record.IsStale(root));
         foreach (var unmatched in plan.UnmatchedUpdates)
         {
             diagnostics.Add(Diagnostic.Warning(ErrorCodes.SkillsToUpdateMatchesNothing,

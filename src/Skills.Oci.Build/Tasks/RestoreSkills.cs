@@ -106,6 +106,15 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsSource)</c>: an offline bundle (OCI image layout) restored from instead of any registry.</summary>
     public string? SkillsSource { get; set; }
 
+    /// <summary><c>$(ManageSkillVersionsCentrally)</c>: SkillReference versions come from <see cref="SkillVersions"/> (<see cref="CentralSkillVersions"/>).</summary>
+    public bool ManageSkillVersionsCentrally { get; set; }
+
+    /// <summary><c>@(SkillVersion)</c>: Include = registry/repository, metadata <c>Version</c>.</summary>
+    public ITaskItem[] SkillVersions { get; set; } = [];
+
+    /// <summary><c>$(DirectoryPackagesPropsPath)</c>: where a missing central version is to be added; empty for the nearest Directory.Packages.props.</summary>
+    public string? CentralVersionsFile { get; set; }
+
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
@@ -130,6 +139,26 @@ public sealed class RestoreSkills : SkillsOciTask
             References = SkillReferences.Select(ToReference).ToList(),
             LockFilePath = string.IsNullOrWhiteSpace(LockFile) ? null : LockFile,
         };
+        if (ManageSkillVersionsCentrally)
+        {
+            var problems = new List<Diagnostic>();
+            var central = CentralSkillVersions.Create(
+                SkillVersions.Select(v => new SkillVersionItem(v.ItemSpec, v.GetMetadata("Version"), DefiningFile(v))),
+                CentralSkillVersions.LocatePropsFile(CentralVersionsFile, Path.GetDirectoryName(projectPath)!, request.Root),
+                problems);
+            request = request with { References = central.Apply(request.References, projectPath, problems) };
+            if (problems.Count > 0)
+            {
+                // As for refused package skills: nothing is written, and a design-time build only warns.
+                foreach (var problem in problems)
+                {
+                    LogDiagnostic(Log, PointAtReference(Offline ? problem with { Severity = DiagnosticSeverity.Warning } : problem, projectPath), projectPath);
+                }
+
+                return;
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(ProjectAssetsFile) && File.Exists(ProjectAssetsFile))
         {
             var collected = await Hosting.PackageSkillCollector.CollectAsync(ProjectAssetsFile, SkillsFromPackages, SkillPackageExcludes, Skills.Oci.Build.Oci.OciLimits.Default, cancellationToken).ConfigureAwait(false);
@@ -344,6 +373,8 @@ public sealed class RestoreSkills : SkillsOciTask
 
             return Registry.RegistryMirrors.Create(item.ItemSpec, item.GetMetadata("Mirror"), fallback.Length == 0 || bool.Parse(fallback), origin, string.IsNullOrEmpty(file) ? null : file);
         }).ToList());
+
+    private static string? DefiningFile(ITaskItem item) => item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } file ? file : null;
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {

@@ -49,6 +49,13 @@ public sealed class AddCommand() : ToolCommand("add", "Add a skill: a SkillRefer
                 return ExitCodes.Failure;
             }
 
+            if (outcome.CentralVersionsFile is { } central)
+            {
+                // Central skill versions: the version lives in Directory.Packages.props, the project names the repository.
+                output.Change($"{Describe(outcome.Edit)} <SkillVersion Include=\"{reference.RepositoryName}\" Version=\"{version}\" /> in {central} and <SkillReference Include=\"{reference.RepositoryName}\" /> in {Path.GetFileName(project)}");
+                return Answer(output, reference.RepositoryName, version, central, name: null);
+            }
+
             output.Change($"{Describe(outcome.Edit)} <SkillReference Include=\"{reference.RepositoryName}\" Version=\"{version}\" /> in {Path.GetFileName(project)}");
             return Answer(output, reference.RepositoryName, version, project, name: null);
         }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Restore;
@@ -9,15 +8,14 @@ namespace Skills.Oci.Tool.Commands;
 
 /// <summary>
 /// <c>skills-oci list [--outdated]</c>: the skills of the repository's lock (no MSBuild, no network), and
-/// with <c>--outdated</c> the newest tags from the registry, only for skills that are behind.
+/// with <c>--outdated</c> the newest tags from the registry, only for skills that are behind. The
+/// ListSkills target is its MSBuild twin: the same engine call (<see cref="SkillListing.ListAsync"/>) and
+/// the same table and JSON (<see cref="SkillList"/>).
 /// </summary>
 internal sealed class ListCommand() : ToolCommand(
     "list",
-    "List the skills pinned in skills.lock.json: requested version, resolved tag and digest, signer, projects. --outdated asks the registries for newer tags.")
+    "List the skills pinned in skills.lock.json: requested version, resolved tag and digest, signer, projects; collection members under their collection. --outdated asks the registries for newer tags.")
 {
-    /// <summary>The JSON document keeps every key, null included, so scripts can rely on its shape.</summary>
-    private static readonly JsonSerializerOptions JsonShape = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     private readonly Option<bool> _outdated = new("--outdated")
     {
         Description = "Look up the newest matching and newest available tag of each skill, and list only the skills that are behind.",
@@ -34,34 +32,27 @@ internal sealed class ListCommand() : ToolCommand(
     protected override async Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken)
     {
         var (root, customLock) = _root.Resolve(parse, Directory.GetCurrentDirectory());
-        var lockPath = customLock ?? Path.Combine(root, LockFile.FileName);
-        var skills = await SkillListing.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false);
-        var outdated = parse.GetValue(_outdated);
-        if (outdated && skills.Count > 0)
+        var request = new SkillListRequest(customLock ?? Path.Combine(root, LockFile.FileName), parse.GetValue(_outdated));
+        var diagnostics = new List<Diagnostic>();
+        var mirrors = request.Outdated ? await RegistryMirrors.LoadAsync(root, RegistryMirrors.None, null, cancellationToken).ConfigureAwait(false) : RegistryMirrors.None;
+        SkillList list;
+        using (var source = new LazyRegistrySource(new RegistryClientOptions(), mirrors))
         {
-            var diagnostics = new List<Diagnostic>();
-            var mirrors = await RegistryMirrors.LoadAsync(root, RegistryMirrors.None, null, cancellationToken).ConfigureAwait(false);
-            using (var source = new LazyRegistrySource(new RegistryClientOptions(), mirrors))
-            {
-                skills = await SkillListing.CheckOutdatedAsync(skills, lockPath, source.Get(), diagnostics, cancellationToken).ConfigureAwait(false);
-            }
-
-            output.Diagnostics(diagnostics);
-            skills = skills.Where(s => s.Outdated != false).ToList();
+            list = await SkillListing.ListAsync(request, source.Get, diagnostics, cancellationToken).ConfigureAwait(false);
         }
 
+        output.Diagnostics(diagnostics);
         if (output.Format == OutputFormat.Json)
         {
-            output.Json(new { lockFile = lockPath, skills }, JsonShape);
+            output.Data(list.ToJson());
         }
-        else if (skills.Count == 0)
+        else if (list.Skills.Count == 0 && list.Collections.Count == 0)
         {
-            output.Info(!File.Exists(lockPath) ? $"No {LockFile.FileName} at {Path.GetDirectoryName(lockPath)}: no skills are installed."
-                : outdated ? "Every skill is up to date." : $"{LockFile.FileName} pins no skills.");
+            output.Info(list.EmptyMessage);
         }
         else
         {
-            foreach (var line in SkillTable.Render(skills, outdated))
+            foreach (var line in list.ToTable())
             {
                 output.Data(line);
             }

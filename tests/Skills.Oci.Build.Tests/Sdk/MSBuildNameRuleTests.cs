@@ -17,6 +17,8 @@ public sealed partial class MSBuildNameRuleTests
         "UsingSkillsOciSdk", "UsingSkillsOciBuildPackage", "IsSkillProject", "EnableDefaultSkillFileItems",
         // The item issue 12 named: a library's skill, packed into its NuGet package.
         "PackageSkill",
+        // Issue 14's name, the twin of NuGet's ManagePackageVersionsCentrally.
+        "ManageSkillVersionsCentrally",
     };
 
     private static readonly string[] ContractProperties =
@@ -24,13 +26,13 @@ public sealed partial class MSBuildNameRuleTests
         "SkillsRoot", "SkillsLockFile", "SkillsAgentDirectories", "SkillsUpdateGitIgnore", "SkillsLockedMode",
         "SkillsCachePath", "SkillsToUpdate", "SkillsRepair", "SkillsRequireSignatures", "SkillsTrustedRoot",
         "SkillRepository", "SkillAdditionalTags", "SkillSigningKey", "SkillSignatureFormats", "SkillName",
-        "SkillsOciTasksAssembly", "SkillPackageFormats",
+        "SkillsOciTasksAssembly", "SkillPackageFormats", "ManageSkillVersionsCentrally",
     ];
 
-    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile", "PackageSkill"];
+    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile", "PackageSkill", "SkillVersion"];
 
     private static readonly string[] ContractTargets =
-        ["RestoreSkills", "UpdateSkills", "RepairSkills", "VerifySkills", "ValidateSkill", "PackSkill", "PushSkill", "RegisterSkillHooks"];
+        ["RestoreSkills", "UpdateSkills", "RepairSkills", "VerifySkills", "ValidateSkill", "PackSkill", "PushSkill", "RegisterSkillHooks", "ListSkills"];
 
     private static IEnumerable<string> ShippedFiles()
     {
