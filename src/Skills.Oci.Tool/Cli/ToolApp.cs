@@ -11,6 +11,7 @@ public static class ToolApp
     [
         new PushCommand(),
         new CollectionCommand(),
+        new DenyListCommand(),
         new AddCommand(),
         new RemoveCommand(),
         new InstallCommand(),

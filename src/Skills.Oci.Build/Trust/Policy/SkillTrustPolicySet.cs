@@ -154,14 +154,12 @@ public sealed class SkillTrustPolicySet
         return $"{registry}/{rest.TrimEnd('/')}";
     }
 
-    private static async Task<SkillTrustPolicy> ParseAsync(SkillTrustPolicyItem item, string? baseDirectory, int order, CancellationToken cancellationToken)
+    /// <summary>
+    /// The matcher of a normalised pattern: <c>*</c> within one path segment, <c>**</c> across segments,
+    /// case-insensitive, anchored. Deny lists match names and repositories with the same rule.
+    /// </summary>
+    public static Regex Glob(string pattern)
     {
-        if (string.IsNullOrWhiteSpace(item.Include))
-        {
-            throw Invalid(item, "its Include is empty; name a registry/repository pattern such as 'ghcr.io/acme/skills/*'");
-        }
-
-        var pattern = NormalizePattern(item.Include);
         var regex = new StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
         {
@@ -177,7 +175,18 @@ public sealed class SkillTrustPolicySet
             }
         }
 
-        var matcher = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+    }
+
+    private static async Task<SkillTrustPolicy> ParseAsync(SkillTrustPolicyItem item, string? baseDirectory, int order, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(item.Include))
+        {
+            throw Invalid(item, "its Include is empty; name a registry/repository pattern such as 'ghcr.io/acme/skills/*'");
+        }
+
+        var pattern = NormalizePattern(item.Include);
+        var matcher = Glob(pattern);
 
         var keyPath = item.Get("Key");
         var issuer = item.Get("Issuer");
