@@ -20,6 +20,7 @@ public static class ToolApp
         new UpdateCommand(),
         new VerifyCommand(),
         new ExportCommand(),
+        new SbomCommand(),
         new ImportCommand(),
         new CleanCommand(),
         new LoginCommand(),
