@@ -5,4 +5,10 @@ public static partial class ErrorCodes
 {
     /// <summary>ExportSkillsSbom or <c>skills-oci sbom</c> found no lock file to describe.</summary>
     public const string SbomNothingLocked = "SKOCI5220";
+
+    /// <summary>SkillProvenance=true without SkillSigningKey: a provenance statement is only worth something signed.</summary>
+    public const string ProvenanceNeedsSigningKey = "SKOCI5221";
+
+    /// <summary>SkillProvenance=true and no source repository is known (SkillSourceRepository, RepositoryUrl, SourceLink).</summary>
+    public const string ProvenanceSourceUnknown = "SKOCI5222";
 }

@@ -6,6 +6,7 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.FileSystem;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.DenyLists;
 using Skills.Oci.Build.Trust.Policy;
 
 namespace Skills.Oci.Build.Restore;

@@ -15,8 +15,8 @@ public sealed record LockSbomRequest
     /// <summary>The CycloneDX JSON file to write (replaced atomically).</summary>
     public required string OutputPath { get; init; }
 
-    /// <summary>The writing tool's version, recorded in <c>metadata.tools</c>.</summary>
-    public string ToolVersion { get; init; } = typeof(LockSbom).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+    /// <summary>The writing tool's version, recorded in <c>metadata.tools</c> (the hosts pass the running Skills.Oci version).</summary>
+    public required string ToolVersion { get; init; }
 }
 
 /// <summary>What was written: the file and how many skills it lists.</summary>
@@ -70,10 +70,7 @@ public static class LockSbom
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            writer.WriteStartObject();
-            writer.WriteString("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
-            writer.WriteString("bomFormat", "CycloneDX");
-            writer.WriteString("specVersion", SpecVersion);
+            WriteHeader(writer);
             writer.WriteString("serialNumber", SerialNumber(lockBytes));
             writer.WriteNumber("version", 1);
 
@@ -143,12 +140,7 @@ public static class LockSbom
         var hash = entry.Source is RegistryLockSource r ? r.Digest : entry.ContentDigest;
         if (hash is { Algorithm: Digest.Sha256 } sha256)
         {
-            writer.WriteStartArray("hashes");
-            writer.WriteStartObject();
-            writer.WriteString("alg", "SHA-256");
-            writer.WriteString("content", sha256.Encoded);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
+            WriteSha256(writer, sha256.Encoded);
         }
 
         writer.WriteString("purl", PackageUrl(entry.Source));
@@ -220,7 +212,28 @@ public static class LockSbom
 
     private static string BomRef(string name) => "skill:" + name;
 
-    private static void Property(Utf8JsonWriter writer, string name, string value)
+    /// <summary>Opens a CycloneDX 1.6 document: the object, its schema, format and spec version (the skill SBOM of a push shares it).</summary>
+    internal static void WriteHeader(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+        writer.WriteString("bomFormat", "CycloneDX");
+        writer.WriteString("specVersion", SpecVersion);
+    }
+
+    /// <summary>A component's <c>hashes</c>: one SHA-256 in lower-case hex.</summary>
+    internal static void WriteSha256(Utf8JsonWriter writer, string hex)
+    {
+        writer.WriteStartArray("hashes");
+        writer.WriteStartObject();
+        writer.WriteString("alg", "SHA-256");
+        writer.WriteString("content", hex);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    /// <summary>One <c>skills-oci:</c> property of a component (inside its <c>properties</c> array).</summary>
+    internal static void Property(Utf8JsonWriter writer, string name, string value)
     {
         writer.WriteStartObject();
         writer.WriteString("name", PropertyPrefix + name);

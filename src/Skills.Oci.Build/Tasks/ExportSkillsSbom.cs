@@ -39,6 +39,7 @@ public sealed class ExportSkillsSbom : SkillsOciTask
         var result = await LockSbom.WriteAsync(new LockSbomRequest
         {
             LockFilePath = lockPath,
+            ToolVersion = Hooks.ToolManifest.RunningVersion(),
             OutputPath = string.IsNullOrWhiteSpace(SbomPath) ? LockSbom.DefaultPath(lockPath) : Path.GetFullPath(SbomPath, projectFolder),
         }, cancellationToken).ConfigureAwait(false);
         WrittenPath = result.OutputPath;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.DenyLists;
 using Skills.Oci.Tool.Cli;
 
 namespace Skills.Oci.Tool.Commands;

@@ -27,6 +27,7 @@ internal sealed class SbomCommand() : ToolCommand(
         var result = await LockSbom.WriteAsync(new LockSbomRequest
         {
             LockFilePath = lockFile,
+            ToolVersion = Skills.Oci.Build.Hooks.ToolManifest.RunningVersion(),
             OutputPath = parse.GetValue(_output) is { Length: > 0 } file ? Path.GetFullPath(file, workingDirectory) : LockSbom.DefaultPath(lockFile),
         }, cancellationToken).ConfigureAwait(false);
         output.Change(result.Summary);

@@ -5,6 +5,7 @@ using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Tests.Consume;
 using Skills.Oci.Build.Tests.Oci.Registry;
 using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.DenyLists;
 
 namespace Skills.Oci.Build.Tests.Revocation;
 

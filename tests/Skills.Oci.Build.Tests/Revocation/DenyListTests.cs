@@ -2,6 +2,7 @@ using System.Text;
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.DenyLists;
 
 namespace Skills.Oci.Build.Tests.Revocation;
 

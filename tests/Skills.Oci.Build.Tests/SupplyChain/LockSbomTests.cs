@@ -120,7 +120,7 @@ public sealed class LockSbomTests
     {
         using var temp = new TempFolder("sbom");
 
-        var ex = await Assert.ThrowsAsync<SkillsOciException>(() => LockSbom.WriteAsync(new LockSbomRequest { LockFilePath = Path.Combine(temp.Path, "skills.lock.json"), OutputPath = Path.Combine(temp.Path, "x.json") }, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SkillsOciException>(() => LockSbom.WriteAsync(new LockSbomRequest { LockFilePath = Path.Combine(temp.Path, "skills.lock.json"), OutputPath = Path.Combine(temp.Path, "x.json"), ToolVersion = "1.0.0" }, CancellationToken.None));
 
         Assert.Equal(ErrorCodes.SbomNothingLocked, ex.Code);
     }
@@ -155,7 +155,7 @@ public sealed class LockSbomExportTests(RegistryFixture fixture)
         var exit = await console.RunAsync("sbom", "--root", repo.Root, "--output", repo.File("tool.cdx.json"));
 
         Assert.Equal(0, exit);
-        // The same document but for the writing tool's version (the task runs from the packed SDK).
+        // The same document but for the writing tool's version (the task runs from the packed SDK, the command in this process).
         using var fromTask = JsonDocument.Parse(File.ReadAllBytes(written));
         using var fromTool = JsonDocument.Parse(File.ReadAllBytes(repo.File("tool.cdx.json")));
         Assert.Equal(fromTask.RootElement.GetProperty("components").GetRawText(), fromTool.RootElement.GetProperty("components").GetRawText());

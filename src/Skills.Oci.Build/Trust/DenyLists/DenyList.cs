@@ -4,7 +4,7 @@ using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Trust.Policy;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.DenyLists;
 
 /// <summary>What one deny list entry matches: a manifest or content digest, a skill name pattern, or a registry/repository pattern.</summary>
 public enum DenyListMatch

@@ -4,7 +4,7 @@ using Skills.Oci.Build.Registry;
 using Skills.Oci.Build.Sigstore.Keys;
 using Skills.Oci.Build.Trust.Signatures;
 
-namespace Skills.Oci.Build.Trust;
+namespace Skills.Oci.Build.Trust.DenyLists;
 
 /// <summary>What a deny list push did: the manifest pushed under the reference's tag, its entry count and signer.</summary>
 public sealed record DenyListPushResult(ImageReference Reference, Descriptor Manifest, int Entries, string? Signer)
