@@ -1,6 +1,6 @@
 namespace Skills.Oci.Build.Diagnostics;
 
-/// <summary>Codes of bills of materials and provenance (SKOCI5220-5239); each has a page in docs/errors/.</summary>
+/// <summary>Codes of bills of materials and provenance and attestations (SKOCI5220-5249); each has a page in docs/errors/.</summary>
 public static partial class ErrorCodes
 {
     /// <summary>ExportSkillsSbom or <c>skills-oci sbom</c> found no lock file to describe.</summary>
@@ -11,4 +11,7 @@ public static partial class ErrorCodes
 
     /// <summary>SkillProvenance=true and no source repository is known (SkillSourceRepository, RepositoryUrl, SourceLink).</summary>
     public const string ProvenanceSourceUnknown = "SKOCI5222";
+
+    /// <summary>A trust policy's RequireAttestation names a predicate type of which no verified attestation by its signer is attached.</summary>
+    public const string AttestationMissing = "SKOCI5240";
 }

@@ -49,6 +49,9 @@ public sealed class SkillTrustVerdict
     /// <summary>The source repository the verified provenance names.</summary>
     public string? ProvenanceSourceRepository { get; internal init; }
 
+    /// <summary>The predicate types of every other verified attestation by the signer (scan results, SBOMs…), for logs and <c>RequireAttestation</c>.</summary>
+    public IReadOnlyList<string> Attestations { get; internal init; } = [];
+
     /// <summary>Every candidate that did not count, and why (also when verified: for detailed logs).</summary>
     public IReadOnlyList<SignatureRejection> Rejections { get; internal init; } = [];
 

@@ -55,7 +55,7 @@ public sealed class SkillTrustPolicy
 /// tie, the first declared). Metadata: <c>Key</c> (PEM public key file), or <c>Issuer</c> +
 /// <c>Identity</c> (exact keyless identity; <c>IssuerPattern</c>/<c>IdentityPattern</c> for anchored
 /// regular expressions), and optionally <c>Provenance</c> (SLSA predicate types, <c>;</c>-separated) with
-/// <c>SourceRepository</c>. An Include starting with <c>nuget:</c> is a package policy instead
+/// <c>SourceRepository</c>, and <c>RequireAttestation</c> (in-toto predicate types, <c>;</c>-separated). An Include starting with <c>nuget:</c> is a package policy instead
 /// (<see cref="PackageTrustPolicy"/>): it never matches a registry skill, and a registry policy never
 /// matches a package.
 /// </summary>
@@ -273,7 +273,13 @@ public sealed class SkillTrustPolicySet
             }
         }
 
-        return new SkillTrustPolicy(item, pattern, matcher, new SkillTrustRequirement(policy, provenance), order);
+        var attestations = item.Get("RequireAttestation").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (attestations.FirstOrDefault(t => !Uri.TryCreate(t, UriKind.Absolute, out _)) is { } notUri)
+        {
+            throw Invalid(item, $"its RequireAttestation '{notUri}' is not a predicate type URI (for example https://in-toto.io/attestation/scai/attribute-report/v0.3)");
+        }
+
+        return new SkillTrustPolicy(item, pattern, matcher, new SkillTrustRequirement(policy, provenance) { RequiredAttestations = attestations.Distinct(StringComparer.Ordinal).ToList() }, order);
     }
 
     private static SkillsOciException Invalid(SkillTrustPolicyItem item, string why)
