@@ -21,6 +21,11 @@ interop=tests/Skills.Oci.Build.Tests/Sigstore/Interop
 if command -v npm >/dev/null 2>&1 && [[ ! -d "$interop/node_modules/@sigstore/verify" ]]; then
   npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error
 fi
+# The CycloneDX library's JSON schema validator (npm @cyclonedx/cyclonedx-library) that checks our SBOMs.
+supply=tests/Skills.Oci.Build.Tests/SupplyChain/Interop
+if command -v npm >/dev/null 2>&1 && [[ ! -d "$supply/node_modules/@cyclonedx/cyclonedx-library" ]]; then
+  npm ci --prefix "$supply" --no-audit --no-fund --loglevel=error
+fi
 
 set +e
 dotnet test Skills.Oci.Build.sln -c Release --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"

@@ -1,8 +1,11 @@
 using Skills.Oci.Build.Diagnostics;
 using Skills.Oci.Build.Oci;
 using Skills.Oci.Build.Registry;
+using Skills.Oci.Build.Sigstore.Attestations;
 using Skills.Oci.Build.Sigstore.Keys;
+using Skills.Oci.Build.Sigstore.Signing;
 using Skills.Oci.Build.Trust;
+using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Packaging;
 
@@ -19,11 +22,23 @@ public sealed record SkillPublishRequest(
     public SigningKey? SigningKey { get; init; }
 
     public SignatureFormats SignatureFormats { get; init; } = SignatureFormats.Both;
+
+    /// <summary><c>SkillProvenance=true</c>: attach a signed SLSA v1 provenance statement (needs <see cref="SigningKey"/>).</summary>
+    public SkillProvenanceInput? Provenance { get; init; }
+
+    /// <summary><c>SkillSbom=true</c>: attach a CycloneDX document of the skill's files (<see cref="SkillSbom"/>).</summary>
+    public bool Sbom { get; init; }
 }
 
 /// <summary>What a publish did: the push, and the signatures attached when a key was given.</summary>
 public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? Signatures)
 {
+    /// <summary>The provenance referrer, when <see cref="SkillPublishRequest.Provenance"/> asked for one.</summary>
+    public Descriptor? Provenance { get; init; }
+
+    /// <summary>The SBOM referrer, when <see cref="SkillPublishRequest.Sbom"/> asked for one.</summary>
+    public Descriptor? Sbom { get; init; }
+
     /// <summary>Warnings to log, such as a tag moved from another digest (SKOCI2065).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 
@@ -46,6 +61,11 @@ public sealed partial class SkillPublisher(RegistryClient client)
         var repository = target.Repository;
         var tags = target.Tags;
 
+        if (request.Provenance is { } provenanceInput)
+        {
+            SkillProvenance.Check(provenanceInput, request.SigningKey is not null, request.ProjectFile);
+        }
+
         var layout = new OciImageLayout(request.LayoutDirectory);
         var packed = layout.Exists ? await layout.ResolveAsync(request.LayoutTag, cancellationToken).ConfigureAwait(false) : null;
         if (packed is null)
@@ -57,16 +77,33 @@ public sealed partial class SkillPublisher(RegistryClient client)
 
         var warnings = await target.MovedTagsAsync(client, packed.Digest, request.ProjectFile, cancellationToken).ConfigureAwait(false);
         var pushed = await new ImageLayoutPusher(client).PushAsync(layout, request.LayoutTag, repository, tags, progress, cancellationToken).ConfigureAwait(false);
-        if (request.SigningKey is null || request.SignatureFormats == SignatureFormats.None)
-        {
-            return new SkillPublishResult(pushed, null) { Warnings = warnings };
-        }
-
         // The statement's subject names the skill; the manifest says which skill this is.
         var manifest = OciManifest.Parse(await layout.ReadBlobAsync(pushed.Manifest, client.Options.Limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false));
         var skillName = manifest.GetAnnotation(AnnotationKeys.SkillName) ?? repository.Repository.Split('/')[^1];
-        var signatures = await new SkillSigner(request.SigningKey).SignAsync(client, repository, pushed.Manifest, skillName, request.SignatureFormats, cancellationToken).ConfigureAwait(false);
-        progress?.Report($"signed {pushed.Manifest.Digest} as {signatures.Signer}");
-        return new SkillPublishResult(pushed, signatures) { Warnings = warnings };
+        SkillSignatures? signatures = null;
+        if (request.SigningKey is not null && request.SignatureFormats != SignatureFormats.None)
+        {
+            signatures = await new SkillSigner(request.SigningKey).SignAsync(client, repository, pushed.Manifest, skillName, request.SignatureFormats, cancellationToken).ConfigureAwait(false);
+            progress?.Report($"signed {pushed.Manifest.Digest} as {signatures.Signer}");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        Descriptor? provenance = null;
+        if (request.Provenance is { } input)
+        {
+            var bundle = new SigstoreBundleSigner(request.SigningKey!).SignStatement(skillName, pushed.Manifest.Digest, SlsaProvenance.PredicateTypeV1,
+                writer => SkillProvenance.WritePredicate(writer, input, repository, target.Version.Text, tags, now));
+            provenance = await new SignatureStore().AttachBundleAsync(client, repository, pushed.Manifest, bundle, BundleContent.DsseEnvelope, SlsaProvenance.PredicateTypeV1, now, cancellationToken).ConfigureAwait(false);
+            progress?.Report($"attached SLSA provenance ({input.SourceRepository}) as {provenance.Digest}");
+        }
+
+        Descriptor? sbom = null;
+        if (request.Sbom)
+        {
+            sbom = await SkillSbom.AttachAsync(client, layout, pushed.Manifest, repository, target.Version.Text, now, cancellationToken).ConfigureAwait(false);
+            progress?.Report($"attached a CycloneDX SBOM as {sbom.Digest}");
+        }
+
+        return new SkillPublishResult(pushed, signatures) { Warnings = warnings, Provenance = provenance, Sbom = sbom };
     }
 }

@@ -29,9 +29,16 @@ public sealed class LockSync(Func<ISkillSource?> source)
                     : Failed(Diagnostic.Error(ErrorCodes.SyncLockMissing, $"The lock file '{lockPath}' does not exist. Run 'dotnet restore' (or 'skills-oci install') and commit {LockFile.FileName}.", lockPath));
             }
 
-            if (UpToDateCount(request) is { } count)
+            // Deny lists apply to what is in place too, so they are checked before the fast path.
+            var denied = await DeniedAsync(request, cancellationToken).ConfigureAwait(false);
+            if (denied.Skills.Count > 0 && !request.RemoveDenied)
             {
-                return new LockSyncResult { WasUpToDate = true, InPlace = count };
+                return new LockSyncResult { Diagnostics = [.. denied.Warnings, .. denied.Skills.Select(d => d.ToError(lockPath))] };
+            }
+
+            if (denied.Skills.Count == 0 && UpToDateCount(request) is { } count)
+            {
+                return new LockSyncResult { WasUpToDate = true, InPlace = count, Diagnostics = denied.Warnings };
             }
 
             var state = new RootState(request.Root);
@@ -41,9 +48,9 @@ public sealed class LockSync(Func<ISkillSource?> source)
             var rootLock = await state.AcquireAsync(request.LockTimeout, lockPath, cancellationToken).ConfigureAwait(false);
             try
             {
-                var result = await SyncUnderLockAsync(request, state, cancellationToken).ConfigureAwait(false);
+                var result = await SyncUnderLockAsync(request, state, denied.Skills, cancellationToken).ConfigureAwait(false);
                 failed = !result.Succeeded;
-                return result;
+                return result with { Diagnostics = [.. denied.Warnings, .. denied.Skills.Select(d => d.ToRemovedWarning(lockPath)), .. result.Diagnostics] };
             }
             finally
             {
@@ -117,13 +124,50 @@ public sealed class LockSync(Func<ISkillSource?> source)
         }
     }
 
-    private async Task<LockSyncResult> SyncUnderLockAsync(LockSyncRequest request, RootState state, CancellationToken cancellationToken)
+    /// <summary>The lock's skills the request's deny lists name, and the lists' warnings (a cached copy used).</summary>
+    private async Task<(IReadOnlyList<DeniedSkill> Skills, List<Diagnostic> Warnings)> DeniedAsync(LockSyncRequest request, CancellationToken cancellationToken)
+    {
+        var warnings = new List<Diagnostic>();
+        if (request.DenyLists.Count == 0)
+        {
+            return ([], warnings);
+        }
+
+        var lockPath = request.EffectiveLockFilePath;
+        var lockFile = await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false) ?? LockFile.Empty;
+        var projects = new RootState(request.Root).ReadProjects();
+        var cachePath = request.CachePath ?? projects.Values.Select(p => p.Settings.CachePath).FirstOrDefault(p => p is not null) ?? SkillCache.DefaultPath();
+        var items = request.DenyListKeyPath is { Length: > 0 } key
+            ? request.DenyLists.Select(r => ImageReference.TryParse(r.Trim(), out var reference, out _) ? reference!.RepositoryName : r)
+                .Distinct(StringComparer.Ordinal)
+                .Select(repository => new Trust.Policy.SkillTrustPolicyItem(repository, new Dictionary<string, string>(StringComparer.Ordinal) { ["Key"] = Path.GetFullPath(key) }))
+                .ToList()
+            : [];
+        var policies = await Trust.Policy.SkillTrustPolicySet.LoadAsync(items, request.Root, cancellationToken).ConfigureAwait(false);
+        var options = new SkillRestoreOptions { Limits = request.Limits, Time = request.Time, TrustedRootPath = request.TrustedRootPath, CachePath = cachePath };
+        var lists = await new DenyListGate(new SkillCache(cachePath), policies, options, lockPath).LoadAsync(request.DenyLists, source(), warnings, cancellationToken).ConfigureAwait(false);
+        return (DenyListGate.Check(lockFile, lists), warnings);
+    }
+
+    private async Task<LockSyncResult> SyncUnderLockAsync(LockSyncRequest request, RootState state, IReadOnlyList<DeniedSkill> denied, CancellationToken cancellationToken)
     {
         var root = request.Root;
         var lockPath = request.EffectiveLockFilePath;
         await InstallTransaction.RecoverAsync(state, cancellationToken).ConfigureAwait(false);
         var lockFile = await LockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false)
                        ?? throw new SkillsOciException(ErrorCodes.SyncLockMissing, $"The lock file '{lockPath}' disappeared while sync waited for the skills root.", lockPath);
+        if (denied.Count > 0)
+        {
+            // --remove-denied: the denied skills leave the root (folder and links); the rest is synced as the lock says.
+            var all = MaterializerFor(root, lockFile);
+            foreach (var skill in denied.Select(d => lockFile.Find(d.Skill.Name)).OfType<LockEntry>().Where(e => e.HasStandardPath))
+            {
+                all.RemoveAgentPaths(skill.AdditionalPaths);
+                all.RemoveAgentPaths([skill.Path]);
+            }
+
+            lockFile = DenyListGate.Without(lockFile, denied);
+        }
         var record = SyncRecord.Read(state);
         var projects = state.ReadProjects();
         var updateGitIgnore = record?.UpdateGitIgnore ?? projects.Values.All(p => p.Settings.UpdateGitIgnore);

@@ -24,6 +24,15 @@ public sealed record LockSyncRequest
     /// </summary>
     public IReadOnlyList<PackageSkillInput> PackageSkills { get; init; } = [];
 
+    /// <summary><c>--deny-list</c>: deny lists the lock's skills are checked against before anything is synced (<see cref="DenyListGate"/>).</summary>
+    public IReadOnlyList<string> DenyLists { get; init; } = [];
+
+    /// <summary><c>--deny-list-key</c>: the PEM public key that must have signed every deny list; null uses them unverified.</summary>
+    public string? DenyListKeyPath { get; init; }
+
+    /// <summary><c>--remove-denied</c>: remove denied skills from the skills root (warnings) and sync the rest, instead of failing.</summary>
+    public bool RemoveDenied { get; init; }
+
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public int MaxParallelism { get; init; } = SkillRestoreOptions.DefaultMaxParallelism;

@@ -86,9 +86,21 @@ public sealed class SkillRestoreEngine
         var packagesCurrent = request.PackageSkills is not { } packageSkills || (!options.LockedMode && PackageSkillLock.IsCurrent(
             await LockFile.ReadAsync(request.EffectiveLockFilePath, cancellationToken).ConfigureAwait(false), packageSkills, request.ProjectKey,
             new SkillMaterializer(request.Root, options.AgentDirectories)));
+        // Deny lists apply to what is installed as well, so even the no-op path checks them (one request per list).
+        var denyLists = options.DenyLists.Count == 0 ? null : await LoadDenyListsAsync(request, options, diagnostics, cancellationToken).ConfigureAwait(false);
         if (packagesCurrent && check.IsUpToDate())
         {
-            return new SkillRestoreResult { WasUpToDate = true, Reused = requests.Count };
+            var denied = denyLists is null ? [] : DenyListGate.Check(await LockFile.ReadAsync(request.EffectiveLockFilePath, cancellationToken).ConfigureAwait(false) ?? LockFile.Empty, denyLists);
+            if (denied.Count == 0)
+            {
+                return new SkillRestoreResult { WasUpToDate = true, Reused = requests.Count, Diagnostics = diagnostics };
+            }
+
+            if (!options.RemoveDenied)
+            {
+                diagnostics.AddRange(denied.Select(d => d.ToError(request.ProjectPath)));
+                return new SkillRestoreResult { Diagnostics = diagnostics };
+            }
         }
 
         var state = new RootState(request.Root);
@@ -98,7 +110,7 @@ public sealed class SkillRestoreEngine
         var failed = true;
         try
         {
-            var result = await RestoreUnderLockAsync(request, options, requests, check, state, diagnostics, cancellationToken).ConfigureAwait(false);
+            var result = await RestoreUnderLockAsync(request, options, requests, check, state, denyLists, diagnostics, cancellationToken).ConfigureAwait(false);
             failed = false;
             return result;
         }
@@ -111,7 +123,7 @@ public sealed class SkillRestoreEngine
         }
     }
 
-    private async Task<SkillRestoreResult> RestoreUnderLockAsync(SkillRestoreRequest request, SkillRestoreOptions options, IReadOnlyList<SkillRequest> requests, RestoreUpToDateCheck check, RootState state, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private async Task<SkillRestoreResult> RestoreUnderLockAsync(SkillRestoreRequest request, SkillRestoreOptions options, IReadOnlyList<SkillRequest> requests, RestoreUpToDateCheck check, RootState state, IReadOnlyList<LoadedDenyList>? denyLists, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timings = new RestoreTimings();
@@ -232,9 +244,19 @@ public sealed class SkillRestoreEngine
             throw LockedModeError(LockBuilder.LockedModeChanges(previous, plan), lockPath);
         }
 
-        var policies = options.TrustPolicies.Count == 0
-            ? SkillTrustPolicySet.Empty
-            : await SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken).ConfigureAwait(false);
+        if (denyLists is not null && DenyListGate.Check(desired, denyLists) is { Count: > 0 } denied)
+        {
+            if (!options.RemoveDenied)
+            {
+                diagnostics.AddRange(denied.Select(d => d.ToError(request.ProjectPath)));
+                return new SkillRestoreResult { Diagnostics = diagnostics };
+            }
+
+            diagnostics.AddRange(denied.Select(d => d.ToRemovedWarning(request.ProjectPath)));
+            desired = DenyListGate.Without(desired, denied);
+        }
+
+        var policies = await LoadPoliciesAsync(request, options, cancellationToken).ConfigureAwait(false);
         var gate = new SkillTrustGate(policies, options.RequireSignatures, options.TrustedRootPath, cache.Layout, online as ISkillSignatureSource, request.ProjectPath, options.Time);
         var record = records.GetValueOrDefault(project);
         // Locked collections of this project are checked again when the policies changed, as its locked skills are.
@@ -364,6 +386,18 @@ public sealed class SkillRestoreEngine
                 $"The projects of the skills root '{root}' must agree on the settings that shape it: {string.Join("; ", disagreements)}. Set these properties once for the whole root, in Directory.Build.props.",
                 projectFile);
         }
+    }
+
+    private static Task<SkillTrustPolicySet> LoadPoliciesAsync(SkillRestoreRequest request, SkillRestoreOptions options, CancellationToken cancellationToken) =>
+        options.TrustPolicies.Count == 0
+            ? Task.FromResult(SkillTrustPolicySet.Empty)
+            : SkillTrustPolicySet.LoadAsync(options.TrustPolicies, Path.GetDirectoryName(request.ProjectPath), cancellationToken);
+
+    private async Task<IReadOnlyList<LoadedDenyList>> LoadDenyListsAsync(SkillRestoreRequest request, SkillRestoreOptions options, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var policies = await LoadPoliciesAsync(request, options, cancellationToken).ConfigureAwait(false);
+        var gate = new DenyListGate(new SkillCache(options.EffectiveCachePath), policies, options, request.ProjectPath);
+        return await gate.LoadAsync(options.DenyLists, options.Offline ? null : _source(), diagnostics, cancellationToken).ConfigureAwait(false);
     }
 
     private static SkillGraph Graph(ISkillSource online, SkillContentReader reader, SkillRestoreOptions options, string projectPath) =>

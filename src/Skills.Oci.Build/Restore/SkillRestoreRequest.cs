@@ -83,6 +83,12 @@ public sealed record SkillRestoreOptions
     /// <summary><c>SkillsRequireSignatures</c>: a skill no policy covers is an error.</summary>
     public bool RequireSignatures { get; init; }
 
+    /// <summary><c>@(SkillDenyList)</c>: references of deny lists; a skill one of them lists is refused (<see cref="DenyListGate"/>).</summary>
+    public IReadOnlyList<string> DenyLists { get; init; } = [];
+
+    /// <summary><c>SkillsRemoveDenied</c>: remove a denied skill from the skills root (a warning) instead of failing the restore.</summary>
+    public bool RemoveDenied { get; init; }
+
     /// <summary>
     /// Runs <c>dotnet</c> for NuGet's verification of package signatures (<c>nuget:</c> policies); the hosts
     /// pass <c>Hosting.DotnetHost.RunAsync</c>, the one process runner, which lives above this layer.

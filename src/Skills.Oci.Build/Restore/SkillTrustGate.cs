@@ -148,7 +148,8 @@ public sealed class SkillTrustGate
             });
         }
 
-        return new SkillTrustOutcome(verdict.Signer, $"'{name}' ({display}): verified from {from}, signed by {verdict.Signer} ({policy}).");
+        var attestations = verdict.Attestations.Count == 0 ? string.Empty : $"; verified attestations: {string.Join(", ", verdict.Attestations)}";
+        return new SkillTrustOutcome(verdict.Signer, $"'{name}' ({display}): verified from {from}, signed by {verdict.Signer} ({policy}){attestations}.");
     }
 
     private async Task<SkillTrustVerdict> EvaluateAsync(DiscoveredSignatures found, Digest digest, SkillTrustPolicy policy, CancellationToken cancellationToken) =>

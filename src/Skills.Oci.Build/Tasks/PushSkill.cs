@@ -40,6 +40,21 @@ public sealed class PushSkill : SkillsOciTask
     /// <summary><c>bundle</c>, <c>legacy</c>, <c>both</c> (default) or <c>none</c>.</summary>
     public string? SignatureFormats { get; set; }
 
+    /// <summary><c>$(SkillProvenance)</c>: attach a signed SLSA v1 provenance statement as a referrer.</summary>
+    public bool Provenance { get; set; }
+
+    /// <summary><c>$(SkillSourceRepository)</c>, else SourceLink's RepositoryUrl: the provenance's source.</summary>
+    public string? SourceRepository { get; set; }
+
+    /// <summary><c>$(SkillSourceRevision)</c>, else SourceLink's SourceRevisionId.</summary>
+    public string? SourceRevision { get; set; }
+
+    /// <summary><c>$(SkillProvenanceBuilderId)</c>; empty for this SDK's package URL.</summary>
+    public string? BuilderId { get; set; }
+
+    /// <summary><c>$(SkillSbom)</c>: attach a CycloneDX document of the skill's files as a referrer.</summary>
+    public bool Sbom { get; set; }
+
     /// <summary>The pushed reference (<c>registry/repository:version@digest</c>) with metadata Repository, Digest, Tags.</summary>
     [Output]
     public ITaskItem? PushedSkill { get; private set; }
@@ -59,6 +74,14 @@ public sealed class PushSkill : SkillsOciTask
             {
                 SigningKey = key,
                 SignatureFormats = formats,
+                Provenance = Provenance ? new SkillProvenanceInput
+                {
+                    SourceRepository = string.IsNullOrWhiteSpace(SourceRepository) ? null : SourceRepository.Trim(),
+                    SourceRevision = string.IsNullOrWhiteSpace(SourceRevision) ? null : SourceRevision.Trim(),
+                    BuilderId = string.IsNullOrWhiteSpace(BuilderId) ? SkillProvenanceInput.DefaultBuilderId(Hooks.ToolManifest.RunningVersion()) : BuilderId.Trim(),
+                    ProjectPath = string.IsNullOrEmpty(ProjectFile) ? null : Path.GetFileName(ProjectFile),
+                } : null,
+                Sbom = Sbom,
             },
             progress,
             cancellationToken).ConfigureAwait(false);
@@ -72,6 +95,8 @@ public sealed class PushSkill : SkillsOciTask
         item.SetMetadata("Tags", string.Join(";", result.Tags));
         item.SetMetadata("BlobsUploaded", result.BlobsUploaded.ToString(System.Globalization.CultureInfo.InvariantCulture));
         item.SetMetadata("SignedBy", signatures?.Signer ?? string.Empty);
+        item.SetMetadata("Provenance", published.Provenance?.Digest.ToString() ?? string.Empty);
+        item.SetMetadata("Sbom", published.Sbom?.Digest.ToString() ?? string.Empty);
         PushedSkill = item;
 
         // The result of an explicit command, shown at default verbosity like NuGet's push.

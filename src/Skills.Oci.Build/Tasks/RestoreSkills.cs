@@ -53,6 +53,12 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsRequireSignatures)</c>: every reference needs a matching policy.</summary>
     public bool RequireSignatures { get; set; }
 
+    /// <summary><c>@(SkillDenyList)</c>: Include = the reference of a deny list (checked with the trust policies).</summary>
+    public ITaskItem[] DenyLists { get; set; } = [];
+
+    /// <summary><c>$(SkillsRemoveDenied)</c>: remove denied skills from the skills root (warnings) instead of failing.</summary>
+    public bool RemoveDenied { get; set; }
+
     /// <summary><c>$(SkillsIncludeDependencies)</c>: install what the skills require, transitively.</summary>
     public bool IncludeDependencies { get; set; } = true;
 
@@ -185,6 +191,8 @@ public sealed class RestoreSkills : SkillsOciTask
             CachePath = string.IsNullOrWhiteSpace(CachePath) ? null : CachePath,
             TrustPolicies = ToPolicies(TrustPolicies),
             RequireSignatures = RequireSignatures,
+            DenyLists = DenyLists.Select(d => d.ItemSpec).ToList(),
+            RemoveDenied = RemoveDenied,
             IncludeDependencies = IncludeDependencies,
             Dotnet = RunDotnet,
             TrustedRootPath = string.IsNullOrWhiteSpace(TrustedRoot) ? null : Path.GetFullPath(TrustedRoot),

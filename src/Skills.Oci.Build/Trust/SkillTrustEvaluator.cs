@@ -69,6 +69,7 @@ public sealed class SkillTrustEvaluator
         (DiscoveredSignature Item, VerificationResult Result)? signature = null;
         (DiscoveredSignature Item, VerificationResult Result, SlsaProvenance Provenance)? provenance = null;
         var provenanceRejections = new List<SignatureRejection>();
+        var attestations = new List<VerifiedAttestation>();
 
         foreach (var item in found.Items)
         {
@@ -94,6 +95,9 @@ public sealed class SkillTrustEvaluator
 
             if (!SlsaProvenance.IsProvenance(predicateType) || requirement.Provenance is not { } wanted)
             {
+                // Not an endorsement of the digest, but a verified statement about it by this signer.
+                attestations.Add(new VerifiedAttestation(predicateType, ScaiAttributeReport.Attributes(result.Statement!)
+                    .Select(a => a.Conditions is null ? a.Attribute : $"{a.Attribute} when {a.Conditions}").ToList()));
                 rejections.Add(new SignatureRejection(item, ErrorCodes.SignatureMissing, $"It is a verified '{predicateType}' attestation, not a signature."));
                 continue;
             }
@@ -137,8 +141,15 @@ public sealed class SkillTrustEvaluator
                     $"No provenance attached to {subject} satisfies the trust policy ({required}, signed by {requirement.Policy}): {string.Join("; ", provenanceRejections)}."));
         }
 
+        if (requirement.RequiredAttestations.Where(t => !attestations.Any(a => a.PredicateType == t)).ToList() is { Count: > 0 } absent)
+        {
+            return Failed(subject, requirement, rejections, Diagnostic.Error(ErrorCodes.AttestationMissing,
+                $"No verified attestation of type {string.Join(" or ", absent.Select(t => $"'{t}'"))} signed by {requirement.Policy} names {subject}; the trust policy requires it (RequireAttestation).{(attestations.Count == 0 ? string.Empty : $" Verified attestations: {string.Join(", ", attestations.Select(a => a.PredicateType).Distinct(StringComparer.Ordinal))}.")}{Notes(found)}"));
+        }
+
         return new SkillTrustVerdict(subject, requirement)
         {
+            Attestations = attestations.DistinctBy(a => a.ToString()).ToList(),
             Signer = DescribeSigner(signedBy.Value.Result),
             Signature = signedBy.Value.Item,
             Result = signedBy.Value.Result,

@@ -35,5 +35,13 @@ public sealed record ProvenanceRequirement
 /// </summary>
 public sealed record SkillTrustRequirement(VerificationPolicy Policy, ProvenanceRequirement? Provenance = null)
 {
-    public override string ToString() => Provenance is null ? Policy.ToString() : $"{Policy}, with {Provenance}";
+    /// <summary>
+    /// <c>RequireAttestation</c>: in-toto predicate types (for example SCAI v0.3 for a security scan) of
+    /// which a verified attestation by the same signer, naming the manifest, must be attached.
+    /// </summary>
+    public IReadOnlyList<string> RequiredAttestations { get; init; } = [];
+
+    public override string ToString() =>
+        (Provenance is null ? Policy.ToString() : $"{Policy}, with {Provenance}") +
+        (RequiredAttestations.Count == 0 ? string.Empty : $", with attestations {string.Join(" and ", RequiredAttestations)}");
 }

@@ -5,6 +5,12 @@ using Skills.Oci.Build.Trust.Signatures;
 
 namespace Skills.Oci.Build.Trust;
 
+/// <summary>A verified attestation that is not a signature: its predicate type and, for a SCAI report, the attributes it asserts.</summary>
+public sealed record VerifiedAttestation(string PredicateType, IReadOnlyList<string> Attributes)
+{
+    public override string ToString() => Attributes.Count == 0 ? PredicateType : $"{PredicateType} ({string.Join("; ", Attributes)})";
+}
+
 /// <summary>Why one discovered signature or attestation did not count: a SKOCI4xxx code and a reason.</summary>
 public sealed record SignatureRejection(DiscoveredSignature Candidate, string Code, string Reason)
 {
@@ -48,6 +54,9 @@ public sealed class SkillTrustVerdict
 
     /// <summary>The source repository the verified provenance names.</summary>
     public string? ProvenanceSourceRepository { get; internal init; }
+
+    /// <summary>The predicate types of every other verified attestation by the signer (scan results, SBOMs…), for logs and <c>RequireAttestation</c>.</summary>
+    public IReadOnlyList<VerifiedAttestation> Attestations { get; internal init; } = [];
 
     /// <summary>Every candidate that did not count, and why (also when verified: for detailed logs).</summary>
     public IReadOnlyList<SignatureRejection> Rejections { get; internal init; } = [];

@@ -11,6 +11,7 @@ public static class ToolApp
     [
         new PushCommand(),
         new CollectionCommand(),
+        new DenyListCommand(),
         new AddCommand(),
         new RemoveCommand(),
         new InstallCommand(),
@@ -20,6 +21,7 @@ public static class ToolApp
         new UpdateCommand(),
         new VerifyCommand(),
         new ExportCommand(),
+        new SbomCommand(),
         new ImportCommand(),
         new CleanCommand(),
         new LoginCommand(),

@@ -32,10 +32,29 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         Description = "A Sigstore trusted_root.json for keyless signers (what SkillsTrustedRoot is to restore). Default: the embedded Sigstore production root.",
     };
 
+    private readonly Option<string[]> _denyLists = new("--deny-list")
+    {
+        Description = "A deny list (registry/repository:tag, repeatable) the lock's skills are checked against first, as SkillDenyList is to restore; a listed skill fails the sync (SKOCI5201).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<string?> _denyListKey = new("--deny-list-key")
+    {
+        Description = "The PEM public key that must have signed every --deny-list (SKOCI5202 otherwise). Without it the lists are used unverified.",
+    };
+
+    private readonly Option<bool> _removeDenied = new("--remove-denied")
+    {
+        Description = "Remove denied skills from the skills root (warning SKOCI5205) and sync the rest, as SkillsRemoveDenied=true.",
+    };
+
     protected override void Define(Command command)
     {
         _root.AddTo(command);
         command.Options.Add(_trustedRoot);
+        command.Options.Add(_denyLists);
+        command.Options.Add(_denyListKey);
+        command.Options.Add(_removeDenied);
         _hook.AcceptOnlyFromAmong(Agents);
         command.Options.Add(_hook);
     }
@@ -68,7 +87,16 @@ internal sealed class SyncCommand() : ToolCommand("sync", "Make the skills root 
         using (var source = new LazyRegistrySource(new RegistryClientOptions(), mirrors))
         {
             result = await new LockSync(source.Get)
-                .SyncAsync(new LockSyncRequest { SkillsRoot = root, LockFilePath = lockPath, TrustedRootPath = TrustedRoot(parse, workingDirectory), PackageSkills = packages.Skills }, cancellationToken).ConfigureAwait(false);
+                .SyncAsync(new LockSyncRequest
+                {
+                    SkillsRoot = root,
+                    LockFilePath = lockPath,
+                    TrustedRootPath = TrustedRoot(parse, workingDirectory),
+                    PackageSkills = packages.Skills,
+                    DenyLists = parse.GetValue(_denyLists) ?? [],
+                    DenyListKeyPath = parse.GetValue(_denyListKey) is { Length: > 0 } key ? Path.GetFullPath(key, workingDirectory) : null,
+                    RemoveDenied = parse.GetValue(_removeDenied),
+                }, cancellationToken).ConfigureAwait(false);
         }
 
         human.Diagnostics(result.Diagnostics);

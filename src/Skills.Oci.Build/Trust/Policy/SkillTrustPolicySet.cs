@@ -55,7 +55,7 @@ public sealed class SkillTrustPolicy
 /// tie, the first declared). Metadata: <c>Key</c> (PEM public key file), or <c>Issuer</c> +
 /// <c>Identity</c> (exact keyless identity; <c>IssuerPattern</c>/<c>IdentityPattern</c> for anchored
 /// regular expressions), and optionally <c>Provenance</c> (SLSA predicate types, <c>;</c>-separated) with
-/// <c>SourceRepository</c>. An Include starting with <c>nuget:</c> is a package policy instead
+/// <c>SourceRepository</c>, and <c>RequireAttestation</c> (in-toto predicate types, <c>;</c>-separated). An Include starting with <c>nuget:</c> is a package policy instead
 /// (<see cref="PackageTrustPolicy"/>): it never matches a registry skill, and a registry policy never
 /// matches a package.
 /// </summary>
@@ -154,14 +154,12 @@ public sealed class SkillTrustPolicySet
         return $"{registry}/{rest.TrimEnd('/')}";
     }
 
-    private static async Task<SkillTrustPolicy> ParseAsync(SkillTrustPolicyItem item, string? baseDirectory, int order, CancellationToken cancellationToken)
+    /// <summary>
+    /// The matcher of a normalised pattern: <c>*</c> within one path segment, <c>**</c> across segments,
+    /// case-insensitive, anchored. Deny lists match names and repositories with the same rule.
+    /// </summary>
+    public static Regex Glob(string pattern)
     {
-        if (string.IsNullOrWhiteSpace(item.Include))
-        {
-            throw Invalid(item, "its Include is empty; name a registry/repository pattern such as 'ghcr.io/acme/skills/*'");
-        }
-
-        var pattern = NormalizePattern(item.Include);
         var regex = new StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
         {
@@ -177,7 +175,18 @@ public sealed class SkillTrustPolicySet
             }
         }
 
-        var matcher = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout);
+    }
+
+    private static async Task<SkillTrustPolicy> ParseAsync(SkillTrustPolicyItem item, string? baseDirectory, int order, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(item.Include))
+        {
+            throw Invalid(item, "its Include is empty; name a registry/repository pattern such as 'ghcr.io/acme/skills/*'");
+        }
+
+        var pattern = NormalizePattern(item.Include);
+        var matcher = Glob(pattern);
 
         var keyPath = item.Get("Key");
         var issuer = item.Get("Issuer");
@@ -264,7 +273,13 @@ public sealed class SkillTrustPolicySet
             }
         }
 
-        return new SkillTrustPolicy(item, pattern, matcher, new SkillTrustRequirement(policy, provenance), order);
+        var attestations = item.Get("RequireAttestation").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (attestations.FirstOrDefault(t => !Uri.TryCreate(t, UriKind.Absolute, out _)) is { } notUri)
+        {
+            throw Invalid(item, $"its RequireAttestation '{notUri}' is not a predicate type URI (for example https://in-toto.io/attestation/scai/attribute-report/v0.3)");
+        }
+
+        return new SkillTrustPolicy(item, pattern, matcher, new SkillTrustRequirement(policy, provenance) { RequiredAttestations = attestations.Distinct(StringComparer.Ordinal).ToList() }, order);
     }
 
     private static SkillsOciException Invalid(SkillTrustPolicyItem item, string why)
