@@ -106,6 +106,15 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary><c>$(SkillsSource)</c>: an offline bundle (OCI image layout) restored from instead of any registry.</summary>
     public string? SkillsSource { get; set; }
 
+    /// <summary><c>$(SkillsSecurityMode)</c>: <c>warn</c> (default), <c>block</c> or <c>off</c> (docs/security.md).</summary>
+    public string? SecurityMode { get; set; }
+
+    /// <summary><c>$(SkillsSarifPath)</c>: a SARIF 2.1.0 report of what the restore scanned; relative to the project.</summary>
+    public string? SarifPath { get; set; }
+
+    /// <summary>PackageReference items with <c>AllowFinding</c>/<c>AllowReason</c> metadata: the findings their package skills may have.</summary>
+    public ITaskItem[] PackageAllowances { get; set; } = [];
+
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
 
@@ -163,6 +172,9 @@ public sealed class RestoreSkills : SkillsOciTask
             MaxParallelism = ParseParallelism(MaxParallelDownloads),
             CachePathIsProjectSetting = CachePathIsProjectSetting,
             SettingInputs = SettingInputs.Select(i => i.Trim()).Where(i => i.Length > 0 && Path.IsPathRooted(i)).ToList(),
+            SecurityMode = Security.SecurityModes.Parse(SecurityMode, projectPath),
+            SarifPath = string.IsNullOrWhiteSpace(SarifPath) ? null : Path.GetFullPath(SarifPath.Trim(), Path.GetDirectoryName(projectPath)!),
+            PackageAllowLists = ToPackageAllowLists(PackageAllowances),
         };
 
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
@@ -344,6 +356,24 @@ public sealed class RestoreSkills : SkillsOciTask
 
             return Registry.RegistryMirrors.Create(item.ItemSpec, item.GetMetadata("Mirror"), fallback.Length == 0 || bool.Parse(fallback), origin, string.IsNullOrEmpty(file) ? null : file);
         }).ToList());
+
+    /// <summary>Package id to the findings its PackageReference accepts; an incomplete pair is SKOCI5190 at the file declaring it.</summary>
+    internal static IReadOnlyDictionary<string, Security.FindingAllowList> ToPackageAllowLists(ITaskItem[] items)
+    {
+        var lists = new Dictionary<string, Security.FindingAllowList>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items)
+        {
+            var file = item.GetMetadata("DefiningProjectFullPath");
+            var allow = Security.FindingAllowList.Parse(item.GetMetadata(Security.FindingAllowList.AllowFindingMetadata), item.GetMetadata(Security.FindingAllowList.AllowReasonMetadata),
+                $"The PackageReference '{item.ItemSpec}'", string.IsNullOrEmpty(file) ? null : file);
+            if (allow.Entries.Count > 0)
+            {
+                lists[item.ItemSpec.Trim()] = allow;
+            }
+        }
+
+        return lists;
+    }
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {

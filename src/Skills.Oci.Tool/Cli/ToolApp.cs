@@ -18,6 +18,7 @@ public static class ToolApp
         new ListCommand(),
         new UpdateCommand(),
         new VerifyCommand(),
+        new ScanCommand(),
         new ExportCommand(),
         new ImportCommand(),
         new CleanCommand(),
