@@ -63,7 +63,7 @@ try
 
     var bench = new Bench(work, commands, feed, registry, proxy, skills, cache, quick, token);
     var rows = new List<ResultRow>();
-    if (Option("--only") != "scan")
+    if (!OnlyScan())
     {
         rows.AddRange(await bench.RestoreRowsAsync());
         rows.AddRange(await bench.PushRowsAsync());
@@ -114,6 +114,13 @@ void Stop(PosixSignalContext context)
 {
     context.Cancel = true;
     cancel.Cancel();
+}
+
+// --only scan: the content scan's rows alone.
+bool OnlyScan()
+{
+    var at = Array.IndexOf(args, "--only");
+    return at >= 0 && at + 1 < args.Length && args[at + 1] == "scan";
 }
 
 string? Option(string name)

@@ -37,6 +37,15 @@ public sealed record ListedSkill
 
     public required IReadOnlyList<string> Projects { get; init; }
 
+    /// <summary>The lock's content scan record (finding counts per code, what was accepted); null when the skill was not scanned.</summary>
+    public Security.ScanRecord? Scan { get; init; }
+
+    /// <summary>The scan in a few words for the table: counts per severity, highest first, and how many were accepted; null when not scanned.</summary>
+    public string? ScanSummary => Scan is not { } scan ? null
+        : scan.Findings.Count == 0 ? "none"
+        : string.Join(", ", scan.Findings.GroupBy(f => Security.ScanCodes.SeverityOf(f.Key)).OrderByDescending(g => g.Key).Select(g => $"{g.Sum(f => f.Value)} {Security.ScanSeverities.Name(g.Key)}")) +
+          (scan.Allowed.Count > 0 ? $" ({scan.Allowed.Count} allowed)" : string.Empty);
+
     /// <summary>The newest tag every request accepts: what <c>update</c> would move to (the resolved tag for a digest pin).</summary>
     public string? NewestMatchingTag { get; init; }
 
@@ -72,6 +81,7 @@ public static class SkillListing
                 Digest = entry.Source is RegistryLockSource pinned ? pinned.Digest.ToString() : entry.ContentDigest?.ToString() ?? string.Empty,
                 VerifiedBy = entry.VerifiedBy,
                 Projects = entry.Projects,
+                Scan = entry.Scan,
             })
             .ToList();
     }

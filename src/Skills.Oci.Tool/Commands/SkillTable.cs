@@ -13,7 +13,7 @@ internal static class SkillTable
             header.AddRange(["Newest matching", "Newest"]);
         }
 
-        header.AddRange(["Signer", "Projects"]);
+        header.AddRange(["Signer", "Findings", "Projects"]);
         var rows = new List<IReadOnlyList<string>> { header };
         foreach (var skill in skills)
         {
@@ -29,7 +29,7 @@ internal static class SkillTable
                 row.AddRange([Cell(skill.NewestMatchingTag), Cell(skill.NewestAvailableTag)]);
             }
 
-            row.AddRange([Cell(skill.VerifiedBy), string.Join(", ", skill.Projects)]);
+            row.AddRange([Cell(skill.VerifiedBy), Cell(skill.ScanSummary), string.Join(", ", skill.Projects)]);
             rows.Add(row);
         }
 

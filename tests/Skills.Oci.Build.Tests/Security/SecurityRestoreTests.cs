@@ -69,6 +69,12 @@ public sealed class SecurityRestoreTests
             Assert.Contains(".agents/skills/hooked/references/guide.md", uris);
         }
 
+        // skills-oci list shows the record: counts per severity.
+        var list = await InstallCommandTests.ToolCli(await SkillsOciTool.GetAsync(), repo).RunAsync("list");
+        Assert.True(list.Succeeded, list.ToString());
+        Assert.Contains("Findings", list.Output, StringComparison.Ordinal);
+        Assert.Contains("1 critical, 2 high, 2 info", list.Output, StringComparison.Ordinal);
+
         var noOp = await repo.Cli().RunAsync("restore", "-p:SkillsSarifPath=reports/skills.sarif");
         Assert.True(noOp.Succeeded, noOp.ToString());
         Assert.DoesNotContain("SKOCI51", noOp.Output, StringComparison.Ordinal);

@@ -28,7 +28,9 @@ internal sealed class DownloadAndRunRule : ILineRule
 
     public void Line(int number, string text, FindingSink sink)
     {
-        if (text.Contains("curl", StringComparison.Ordinal) || text.Contains("wget", StringComparison.Ordinal) || text.Contains("iex", StringComparison.OrdinalIgnoreCase) || text.Contains("invoke-", StringComparison.OrdinalIgnoreCase) || text.Contains("iwr", StringComparison.OrdinalIgnoreCase) || text.Contains("irm", StringComparison.OrdinalIgnoreCase))
+        // Every piped form has a '|' or a '(' ($(, <(, iex(...)): prose without either is skipped with one search.
+        if (text.AsSpan().IndexOfAny('|', '(') >= 0 &&
+            (text.Contains("curl", StringComparison.Ordinal) || text.Contains("wget", StringComparison.Ordinal) || text.Contains("iex", StringComparison.OrdinalIgnoreCase) || text.Contains("invoke-", StringComparison.OrdinalIgnoreCase) || text.Contains("iwr", StringComparison.OrdinalIgnoreCase) || text.Contains("irm", StringComparison.OrdinalIgnoreCase)))
         {
             foreach (Match match in PipedDownload.Matches(text))
             {
@@ -38,7 +40,7 @@ internal sealed class DownloadAndRunRule : ILineRule
         }
 
         var fromGit = false;
-        if (text.Contains("git+", StringComparison.Ordinal) || text.Contains("github:", StringComparison.Ordinal))
+        if (text.Contains("git", StringComparison.Ordinal) && (text.Contains("git+", StringComparison.Ordinal) || text.Contains("github:", StringComparison.Ordinal)))
         {
             foreach (Match match in FromGit.Matches(text))
             {
@@ -48,7 +50,8 @@ internal sealed class DownloadAndRunRule : ILineRule
             }
         }
 
-        if (!fromGit && (text.Contains("npx", StringComparison.Ordinal) || text.Contains("dlx", StringComparison.Ordinal) || text.Contains("bunx", StringComparison.Ordinal) || text.Contains("npm exec", StringComparison.Ordinal)))
+        // npx, dlx, bunx and npm exec all end in "x" before their package.
+        if (!fromGit && text.Contains("x ", StringComparison.Ordinal) && (text.Contains("npx", StringComparison.Ordinal) || text.Contains("dlx", StringComparison.Ordinal) || text.Contains("bunx", StringComparison.Ordinal) || text.Contains("npm exec", StringComparison.Ordinal)))
         {
             foreach (Match match in Npx.Matches(text))
             {
@@ -62,7 +65,7 @@ internal sealed class DownloadAndRunRule : ILineRule
             }
         }
 
-        if (!fromGit && text.Contains("install", StringComparison.Ordinal) && text.Contains("pip", StringComparison.Ordinal))
+        if (!fromGit && text.Contains("pip", StringComparison.Ordinal) && text.Contains("install", StringComparison.Ordinal))
         {
             foreach (Match match in PipInstall.Matches(text))
             {

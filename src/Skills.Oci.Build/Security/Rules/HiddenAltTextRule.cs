@@ -19,7 +19,7 @@ internal sealed class HiddenAltTextRule : ILineRule
 
     public void Line(int number, string text, FindingSink sink)
     {
-        if (_fence.Skip(text) || (!text.Contains("![", StringComparison.Ordinal) && !text.Contains("<img", StringComparison.OrdinalIgnoreCase)))
+        if (_fence.Skip(text) || (!text.Contains("![", StringComparison.Ordinal) && (!text.Contains('<') || !text.Contains("<img", StringComparison.OrdinalIgnoreCase))))
         {
             return;
         }

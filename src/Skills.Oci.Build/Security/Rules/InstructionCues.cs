@@ -46,7 +46,7 @@ internal struct MarkdownFence
     /// <summary>Consumes a line; true when the line is a fence or inside a fenced block.</summary>
     public bool Skip(string line)
     {
-        var trimmed = line.TrimStart();
+        var trimmed = line.AsSpan().TrimStart();
         var marker = trimmed.StartsWith("```", StringComparison.Ordinal) ? "```" : trimmed.StartsWith("~~~", StringComparison.Ordinal) ? "~~~" : null;
         if (_open is null)
         {
