@@ -16,7 +16,7 @@ public static class ScanCodes
         new(ErrorCodes.ScanHiddenComment, "HiddenCommentInstructions", ScanSeverity.High, "An HTML comment carries instructions the rendered page does not show"),
         new(ErrorCodes.ScanHiddenAltText, "HiddenAltTextInstructions", ScanSeverity.High, "Image alt text carries instructions instead of describing the image"),
         new(ErrorCodes.ScanScript, "Script", ScanSeverity.Info, "The skill carries a script"),
-        new(ErrorCodes.ScanExecutableFile, "ExecutableFile", ScanSeverity.Low, "A file has the executable bit"),
+        new(ErrorCodes.ScanExecutableFile, "ExecutableFile", ScanSeverity.Info, "A file has the executable bit"),
         new(ErrorCodes.ScanAllowedTools, "AllowedTools", ScanSeverity.Info, "SKILL.md pre-approves tools (allowed-tools)"),
         new(ErrorCodes.ScanUnrestrictedShell, "UnrestrictedShell", ScanSeverity.Medium, "allowed-tools pre-approves a shell without restriction"),
         new(ErrorCodes.ScanHookDeclaration, "HookDeclaration", ScanSeverity.High, "An agent hook runs commands on agent events without being asked"),
