@@ -149,6 +149,30 @@ public sealed class SecurityRestoreTests
     }
 
     [Fact]
+    public async Task A_package_skill_with_hidden_text_is_blocked_and_its_PackageReference_accepts_the_finding_with_a_reason()
+    {
+        using var feed = new TestNuGetPackages();
+        feed.Add(TestPackage.WithSkill("Contoso.Notes", "1.0.0", "contoso-notes", ("references/guide.md", Hidden)));
+        using var repo = await PackageSkillTests.Consumer(feed);
+        const string Block = "  <PropertyGroup><SkillsSecurityMode>block</SkillsSecurityMode></PropertyGroup>\n";
+        repo.WriteProject("src/App/App.csproj", [], Block + PackageSkillTests.PackageReference("Contoso.Notes", "1.0.0"));
+
+        var refused = await repo.Cli("src/App").RunAsync("restore");
+
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Equal([ErrorCodes.ScanTagCharacters], refused.ErrorCodes());
+        Assert.False(Directory.Exists(repo.File(".agents/skills/contoso-notes")));
+
+        repo.WriteProject("src/App/App.csproj", [], Block + PackageSkillTests.PackageReference("Contoso.Notes", "1.0.0", " AllowFinding=\"SKOCI5101\" AllowReason=\"Reviewed: a test marker\""));
+        var accepted = await repo.Cli("src/App").RunAsync("restore");
+
+        Assert.True(accepted.Succeeded, accepted.ToString());
+        Assert.Equal(Hidden, File.ReadAllText(repo.SkillFile("contoso-notes", "references/guide.md")));
+        var entry = Assert.Single(PackageSkillTests.ReadLock(repo).Skills);
+        Assert.Equal([new Build.Security.AllowedFinding("SKOCI5101", "Reviewed: a test marker")], entry.Scan!.Allowed);
+    }
+
+    [Fact]
     public async Task Pack_warns_the_author_with_the_same_findings_and_block_fails_it()
     {
         using var project = new PackagingTestProject("helper");
