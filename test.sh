@@ -26,6 +26,11 @@ supply=tests/Skills.Oci.Build.Tests/SupplyChain/Interop
 if command -v npm >/dev/null 2>&1 && [[ ! -d "$supply/node_modules/@cyclonedx/cyclonedx-library" ]]; then
   npm ci --prefix "$supply" --no-audit --no-fund --loglevel=error
 fi
+# The SARIF 2.1.0 schema and ajv that validate the content scan's reports.
+sarif=tests/Skills.Oci.Build.Tests/Security/Sarif
+if command -v npm >/dev/null 2>&1 && [[ ! -d "$sarif/node_modules/ajv-draft-04" ]]; then
+  npm ci --prefix "$sarif" --no-audit --no-fund --loglevel=error
+fi
 
 set +e
 dotnet test Skills.Oci.Build.sln -c Release --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"

@@ -69,9 +69,9 @@ public sealed partial class Bench
     }
 
     /// <summary>A restore that must leave exactly <paramref name="skills"/> skill folders, so a silently skipped restore is not timed as a fast one.</summary>
-    private async Task<CommandResult> RestoreCheckedAsync(ConsumerProject consumer, int skills)
+    private async Task<CommandResult> RestoreCheckedAsync(ConsumerProject consumer, int skills, params string[] properties)
     {
-        var result = await consumer.RestoreAsync(_commands, _cancellationToken);
+        var result = await consumer.RestoreAsync(_commands, _cancellationToken, properties);
         var folder = Path.Combine(consumer.Root, ".agents", "skills");
         var found = Directory.Exists(folder) ? Directory.GetDirectories(folder).Length : 0;
         if (found != skills)

@@ -65,8 +65,8 @@ public sealed class ConsumerProject
             """, cancellationToken);
     }
 
-    public Task<CommandResult> RestoreAsync(Commands commands, CancellationToken cancellationToken) =>
-        commands.RunAsync("dotnet", ["restore", ProjectFile, "-nodeReuse:false", "-v:q", "-nologo"], Root, cancellationToken);
+    public Task<CommandResult> RestoreAsync(Commands commands, CancellationToken cancellationToken, params string[] properties) =>
+        commands.RunAsync("dotnet", ["restore", ProjectFile, "-nodeReuse:false", "-v:q", "-nologo", .. properties], Root, cancellationToken);
 
     /// <summary>
     /// Back to a fresh clone with its committed lock: no restored skills, links or NuGet output. The

@@ -2,7 +2,7 @@
 // feed, starts a private docker-registry and a latency proxy, publishes synthetic skills, and
 // measures restore and push through the packed SDK, each against a peer measured in the same run.
 // Ratios, not absolute times, are what stay comparable on a shared, noisy machine.
-// Usage: bench/run.sh [--quick]  (or: dotnet Skills.Oci.Bench.dll [--quick] [--work DIR] [--repo DIR] [--results DIR])
+// Usage: bench/run.sh [--quick] [--only scan]  (or: dotnet Skills.Oci.Bench.dll [--quick] [--only scan] [--work DIR] [--repo DIR] [--results DIR])
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Skills.Oci.Bench;
@@ -63,10 +63,15 @@ try
 
     var bench = new Bench(work, commands, feed, registry, proxy, skills, cache, quick, token);
     var rows = new List<ResultRow>();
-    rows.AddRange(await bench.RestoreRowsAsync());
-    rows.AddRange(await bench.PushRowsAsync());
-    rows.AddRange(await bench.MarginalRowsAsync());
-    rows.Add(await bench.SyncRowAsync());
+    if (!OnlyScan())
+    {
+        rows.AddRange(await bench.RestoreRowsAsync());
+        rows.AddRange(await bench.PushRowsAsync());
+        rows.AddRange(await bench.MarginalRowsAsync());
+        rows.Add(await bench.SyncRowAsync());
+    }
+
+    rows.AddRange(await bench.ScanRowsAsync());
 
     var report = new BenchReport(started, await CommitAsync(), quick, bench.Runs, machine, rows);
     Console.WriteLine();
@@ -109,6 +114,13 @@ void Stop(PosixSignalContext context)
 {
     context.Cancel = true;
     cancel.Cancel();
+}
+
+// --only scan: the content scan's rows alone.
+bool OnlyScan()
+{
+    var at = Array.IndexOf(args, "--only");
+    return at >= 0 && at + 1 < args.Length && args[at + 1] == "scan";
 }
 
 string? Option(string name)

@@ -48,6 +48,9 @@ public sealed record SkillPackRequest
 
     /// <summary>SkillDependency items: recorded in <c>io.agentskills.skill.requires</c> and the config's <c>requires</c>.</summary>
     public IReadOnlyList<SkillDependencyInput> Dependencies { get; init; } = [];
+
+    /// <summary><c>SkillsSecurityMode</c>: the content scan consumers will run, run on the author's files first (docs/security.md).</summary>
+    public Security.SecurityMode SecurityMode { get; init; } = Security.SecurityMode.Warn;
 }
 
 /// <summary>What a pack produced: where the layout is, and the descriptors a push needs.</summary>
@@ -76,6 +79,9 @@ public sealed record SkillPackResult
 /// <summary>The outcome of a pack: a result when nothing failed, and every diagnostic (warnings too).</summary>
 public sealed record SkillPackOutcome(SkillPackResult? Result, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>Lines for detailed logs: the scan's info findings.</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
+
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }
 
@@ -135,10 +141,19 @@ public sealed class SkillPackager
             return new SkillPackOutcome(null, diagnostics);
         }
 
+        // What consumers' restores will report, the author sees first, on the files themselves.
+        var scan = await ScanAsync(request, skill, content, cancellationToken).ConfigureAwait(false);
+        diagnostics.AddRange(scan?.Diagnostics ?? []);
+        var messages = scan?.Messages ?? [];
+        if (scan is { Blocked: true })
+        {
+            return new SkillPackOutcome(null, diagnostics) { Messages = messages };
+        }
+
         try
         {
             var result = await WriteLayoutAsync(request, skill, version, content, created, requires, cancellationToken).ConfigureAwait(false);
-            return new SkillPackOutcome(result, diagnostics);
+            return new SkillPackOutcome(result, diagnostics) { Messages = messages };
         }
         catch (SkillsOciException ex)
         {
@@ -150,6 +165,19 @@ public sealed class SkillPackager
         }
 
         return new SkillPackOutcome(null, diagnostics);
+    }
+
+    private static async Task<Security.ScanVerdict?> ScanAsync(SkillPackRequest request, SkillDefinition skill, SkillContent content, CancellationToken cancellationToken)
+    {
+        if (request.SecurityMode == Security.SecurityMode.Off)
+        {
+            return null;
+        }
+
+        var files = content.Entries.Where(e => !e.IsDirectory).ToDictionary(e => e.RelativePath, e => e.SourcePath!, StringComparer.Ordinal);
+        var result = await Security.SkillContentScanner.ScanAsync(
+            content.Entries.Where(e => !e.IsDirectory).Select(e => new Security.ScanFile(e.RelativePath, e.SourcePath!, e.Executable)), cancellationToken).ConfigureAwait(false);
+        return Security.ScanEvaluator.Evaluate(skill.Name.Value, result, request.SecurityMode, Security.FindingAllowList.None, file => files[file]);
     }
 
     private static async Task<SkillPackResult> WriteLayoutAsync(SkillPackRequest request, SkillDefinition skill, SkillVersion version, SkillContent content, string created, IReadOnlyList<SkillRequirement> requires, CancellationToken cancellationToken)

@@ -60,6 +60,7 @@ public static class LockBuilder
                     Requests = group.Requests,
                     VerifiedBy = same ? old!.VerifiedBy : null,
                     ContentDigest = same ? old!.ContentDigest : null,
+                    Scan = same ? old!.Scan : null,
                 };
             }
             else
@@ -122,6 +123,7 @@ public static class LockBuilder
                 Requests = group.Requests,
                 VerifiedBy = same ? old!.VerifiedBy : null,
                 ContentDigest = same ? old!.ContentDigest : null,
+                Scan = same ? old!.Scan : null,
                 Collection = fresh.Name,
             };
             AddMember(entry, member.Origin(group.Display), group, entries, materializer, offline: false, projectFile);

@@ -172,6 +172,9 @@ public sealed record LockEntry
     /// <summary>The <see cref="SkillTree"/> digest of the folder as installed; null when unknown (older locks, other tools).</summary>
     public Digest? ContentDigest { get; init; }
 
+    /// <summary>The content scan of the folder as installed (findings per code, accepted ones); null when not scanned (older locks, other tools, <c>SkillsSecurityMode=off</c>).</summary>
+    public Security.ScanRecord? Scan { get; init; }
+
     /// <summary>
     /// The name of the collection (in <see cref="LockFile.Collections"/>) this skill is a member of; null
     /// for a skill a project references itself. A member's requests are those of its collection.
@@ -195,7 +198,7 @@ public sealed record LockEntry
 
     /// <summary>Equality of everything but <see cref="InstalledAt"/>.</summary>
     public bool SameContentAs(LockEntry other) =>
-        SameResolutionAs(other) && VerifiedBy == other.VerifiedBy && ContentDigest == other.ContentDigest;
+        SameResolutionAs(other) && VerifiedBy == other.VerifiedBy && ContentDigest == other.ContentDigest && Equals(Scan, other.Scan);
 
     /// <summary>
     /// Locked mode's comparison: the resolution and the requests are the same; a verification or content

@@ -63,6 +63,11 @@ public static class LockFileFormat
                     writer.WriteString("contentDigest", contentDigest.ToString());
                 }
 
+                if (entry.Scan is { } scan)
+                {
+                    WriteScan(writer, scan);
+                }
+
                 // Only derived entries carry these, so every other entry is written byte for byte as before.
                 if (entry.Collection is not null)
                 {
@@ -139,6 +144,39 @@ public static class LockFileFormat
                 writer.WriteString("version", nuget.Version);
                 writer.WriteString("path", nuget.Path);
                 break;
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary><c>"scan": { "scanner", "findings": { code: count }, "allowed": [ { "code", "reason" } ] }</c>, empty parts left out.</summary>
+    private static void WriteScan(Utf8JsonWriter writer, Security.ScanRecord scan)
+    {
+        writer.WriteStartObject("scan");
+        writer.WriteString("scanner", scan.Scanner);
+        if (scan.Findings.Count > 0)
+        {
+            writer.WriteStartObject("findings");
+            foreach (var (code, count) in scan.Findings.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                writer.WriteNumber(code, count);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (scan.Allowed.Count > 0)
+        {
+            writer.WriteStartArray("allowed");
+            foreach (var allowed in scan.Allowed.OrderBy(a => a.Code, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("code", allowed.Code);
+                writer.WriteString("reason", allowed.Reason);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
         writer.WriteEndObject();

@@ -133,6 +133,7 @@ internal sealed class LockFileReader(byte[] bytes, string path)
             Requests = ReadRequests(element, projects, tag, digest, at),
             VerifiedBy = element.TryGetProperty("verifiedBy", out var verified) && verified.ValueKind == JsonValueKind.String && verified.GetString() is { Length: > 0 } signer ? signer : null,
             ContentDigest = ReadContentDigest(element, name, at),
+            Scan = ReadScan(element, $"{at}.scan"),
             Collection = OptionalString(element, "collection"),
             RequiredBy = SkillNames(element, "requiredBy", at),
         };
@@ -320,6 +321,65 @@ internal sealed class LockFileReader(byte[] bytes, string path)
 
     private static string? OptionalString(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    /// <summary>The scan record; codes this scanner does not know (a newer one's) are kept as they are.</summary>
+    private Security.ScanRecord? ReadScan(JsonElement element, string at)
+    {
+        if (!element.TryGetProperty("scan", out var scan) || scan.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (scan.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("scan is not an object", at);
+        }
+
+        var scanner = RequiredString(scan, "scanner", at);
+        var findings = new List<KeyValuePair<string, int>>();
+        if (scan.TryGetProperty("findings", out var counts) && counts.ValueKind != JsonValueKind.Null)
+        {
+            if (counts.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("scan.findings is not an object", $"{at}.findings");
+            }
+
+            foreach (var count in counts.EnumerateObject())
+            {
+                if (count.Value.ValueKind != JsonValueKind.Number || !count.Value.TryGetInt32(out var number) || number < 1)
+                {
+                    throw Invalid($"the count of {count.Name} in scan.findings is not a whole number above 0", $"{at}.findings.{count.Name}");
+                }
+
+                findings.Add(new(count.Name, number));
+            }
+        }
+
+        var allowed = new List<Security.AllowedFinding>();
+        if (scan.TryGetProperty("allowed", out var array) && array.ValueKind != JsonValueKind.Null)
+        {
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid("scan.allowed is not an array", $"{at}.allowed");
+            }
+
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var itemAt = $"{at}.allowed[{index++}]";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw Invalid("a scan.allowed entry is not an object", itemAt);
+                }
+
+                allowed.Add(new Security.AllowedFinding(RequiredString(item, "code", itemAt), RequiredString(item, "reason", itemAt)));
+            }
+        }
+
+        return new Security.ScanRecord(scanner,
+            findings.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(),
+            allowed.OrderBy(a => a.Code, StringComparer.Ordinal).ToList());
+    }
 
     private Digest? ReadContentDigest(JsonElement element, string name, string at)
     {

@@ -170,14 +170,27 @@ public static class LockSbom
     }
 
     /// <summary>
-    /// The place for the lock's scan record (<c>scan</c>: scanner, findings by code, allowed codes): one
-    /// property per finding code, <c>skills-oci:finding:SKOCI5xxx</c> = count, plus
-    /// <c>skills-oci:scanner</c> and <c>skills-oci:allowed</c>. The lock has no scan record yet, so nothing is written.
+    /// The lock's scan record, so a dashboard reading the bill of materials sees what each skill can do:
+    /// <c>skills-oci:scanner</c>, one <c>skills-oci:finding:SKOCI5xxx</c> = count per finding code, and one
+    /// <c>skills-oci:allowed:SKOCI5xxx</c> = the reason per accepted code. Nothing for an unscanned skill.
     /// </summary>
     private static void WriteScanFindings(Utf8JsonWriter writer, LockEntry entry)
     {
-        _ = writer;
-        _ = entry;
+        if (entry.Scan is not { } scan)
+        {
+            return;
+        }
+
+        Property(writer, "scanner", scan.Scanner);
+        foreach (var (code, count) in scan.Findings.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            Property(writer, "finding:" + code, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        foreach (var allowed in scan.Allowed.OrderBy(a => a.Code, StringComparer.Ordinal))
+        {
+            Property(writer, "allowed:" + allowed.Code, allowed.Reason);
+        }
     }
 
     private static void WriteDependencies(Utf8JsonWriter writer, LockFile lockFile)

@@ -89,6 +89,7 @@ internal static class PackageSkillLock
                 Requests = requests,
                 VerifiedBy = same ? entry!.VerifiedBy : null,
                 ContentDigest = same ? entry!.ContentDigest : null,
+                Scan = same ? entry!.Scan : null,
                 AdditionalPaths = materializer.LinkPathsFor(name).Order(StringComparer.Ordinal).ToList(),
             };
         }

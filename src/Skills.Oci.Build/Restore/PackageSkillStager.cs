@@ -14,11 +14,17 @@ namespace Skills.Oci.Build.Restore;
 /// </summary>
 internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMaterializer materializer, PackageSkillTrust trust, SkillRestoreOptions options, SkillRestoreRequest request, List<Diagnostic> diagnostics)
 {
+    /// <summary>The content scan each package skill this restore installs passes first; off unless the restore sets it.</summary>
+    public SkillScanGate Scan { get; init; } = SkillScanGate.Off;
+
+    /// <summary>Lines for detailed logs: accepted and info findings.</summary>
+    public List<string> Messages { get; } = [];
+
     /// <returns>The lock with the content digests recorded, the names installed, or null when a skill was refused (nothing may be committed).</returns>
     public async Task<(LockFile Lock, IReadOnlySet<string> Installed)?> StageAsync(LockFile previous, LockFile desired, IReadOnlyList<PackageSkillInput>? packageSkills, CancellationToken cancellationToken)
     {
         var installed = new HashSet<string>(StringComparer.Ordinal);
-        var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
+        var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest, Security.ScanRecord? Scan)>(StringComparer.Ordinal);
         var failed = false;
         foreach (var entry in desired.Skills.Where(e => e.HasStandardPath && e.Source is NuGetLockSource))
         {
@@ -71,13 +77,28 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
                 continue;
             }
 
-            records[entry.Name] = (verifiedBy, digest);
+            Security.ScanRecord? scanned = null;
             if (changed || !materializer.IsPresent(entry.Name))
             {
+                if (await Scan.ScanAsync(entry, desired, folder, cancellationToken).ConfigureAwait(false) is { } scan)
+                {
+                    diagnostics.AddRange(scan.Diagnostics);
+                    Messages.AddRange(scan.Messages.Select(m => "Scan: " + m));
+                    if (scan.Blocked)
+                    {
+                        failed = true;
+                        continue;
+                    }
+
+                    scanned = scan.Record;
+                }
+
                 materializer.CheckDestination(entry.Name, managed: old is not null && old.HasStandardPath);
                 transaction.Install(entry.Name, folder);
                 installed.Add(entry.Name);
             }
+
+            records[entry.Name] = (verifiedBy, digest, scanned);
 
             materializer.CheckLinks(entry.Name, (old?.AdditionalPaths ?? []).ToHashSet(StringComparer.Ordinal));
         }
@@ -90,7 +111,7 @@ internal sealed class PackageSkillStager(InstallTransaction transaction, SkillMa
         var result = desired with
         {
             Skills = desired.Skills.Select(e => records.TryGetValue(e.Name, out var record)
-                ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest }
+                ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest, Scan = record.Scan ?? e.Scan }
                 : e).ToList(),
         };
         return (result, installed);

@@ -122,6 +122,7 @@ public sealed partial class SkillGraph
                 RequiredBy = requiredBy,
                 VerifiedBy = same ? old!.VerifiedBy : null,
                 ContentDigest = same ? old!.ContentDigest : null,
+                Scan = same ? old!.Scan : null,
             };
         }
 

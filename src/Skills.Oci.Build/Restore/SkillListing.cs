@@ -40,6 +40,14 @@ public sealed record ListedSkill
 
     /// <summary>The collection (<see cref="ListedCollectionEntry.Name"/>) this skill was installed from; null for a skill of its own.</summary>
     public string? Collection { get; init; }
+    /// <summary>The lock's content scan record (finding counts per code, what was accepted); null when the skill was not scanned.</summary>
+    public Security.ScanRecord? Scan { get; init; }
+
+    /// <summary>The scan in a few words for the table: counts per severity, highest first, and how many were accepted; null when not scanned.</summary>
+    public string? ScanSummary => Scan is not { } scan ? null
+        : scan.Findings.Count == 0 ? "none"
+        : string.Join(", ", scan.Findings.GroupBy(f => Security.ScanCodes.SeverityOf(f.Key)).OrderByDescending(g => g.Key).Select(g => $"{g.Sum(f => f.Value)} {Security.ScanSeverities.Name(g.Key)}")) +
+          (scan.Allowed.Count > 0 ? $" ({scan.Allowed.Count} allowed)" : string.Empty);
 
     /// <summary>The newest tag every request accepts: what <c>update</c> would move to (the resolved tag for a digest pin).</summary>
     public string? NewestMatchingTag { get; init; }
@@ -116,7 +124,7 @@ public sealed record SkillList(string LockFilePath, bool LockExists, bool Outdat
             header.AddRange(["Newest matching", "Newest"]);
         }
 
-        header.AddRange(["Signer", "Projects"]);
+        header.AddRange(["Signer", "Findings", "Projects"]);
         var rows = new List<IReadOnlyList<string>> { header };
         var collections = Collections.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var tops = Skills.Where(s => s.Collection is null || !collections.ContainsKey(s.Collection))
@@ -128,14 +136,14 @@ public sealed record SkillList(string LockFilePath, bool LockExists, bool Outdat
         {
             if (skill is not null)
             {
-                rows.Add(Row(skill.Name, Requested(skill.Requests), skill.ResolvedTag, skill.Digest, skill.NewestMatchingTag, skill.NewestAvailableTag, skill.VerifiedBy, skill.Projects));
+                rows.Add(Row(skill.Name, Requested(skill.Requests), skill.ResolvedTag, skill.Digest, skill.NewestMatchingTag, skill.NewestAvailableTag, skill.VerifiedBy, skill.ScanSummary, skill.Projects));
                 continue;
             }
 
-            rows.Add(Row($"{collection!.Name} (collection)", Requested(collection.Requests), collection.ResolvedTag, collection.Digest, collection.NewestMatchingTag, collection.NewestAvailableTag, null, collection.Projects));
+            rows.Add(Row($"{collection!.Name} (collection)", Requested(collection.Requests), collection.ResolvedTag, collection.Digest, collection.NewestMatchingTag, collection.NewestAvailableTag, null, null, collection.Projects));
             foreach (var member in Skills.Where(s => s.Collection == collection.Name).OrderBy(s => s.Name, StringComparer.Ordinal))
             {
-                rows.Add(Row("  " + member.Name, string.Empty, member.ResolvedTag, member.Digest, null, null, member.VerifiedBy, member.Projects));
+                rows.Add(Row("  " + member.Name, string.Empty, member.ResolvedTag, member.Digest, null, null, member.VerifiedBy, member.ScanSummary, member.Projects));
             }
         }
 
@@ -143,7 +151,7 @@ public sealed record SkillList(string LockFilePath, bool LockExists, bool Outdat
         return rows.Select(row => string.Join("  ", row.Select((cell, column) => column == row.Count - 1 ? cell : cell.PadRight(widths[column]))).TrimEnd()).ToList();
     }
 
-    private List<string> Row(string name, string requested, string resolved, string digest, string? newestMatching, string? newest, string? signer, IReadOnlyList<string> projects)
+    private List<string> Row(string name, string requested, string resolved, string digest, string? newestMatching, string? newest, string? signer, string? findings, IReadOnlyList<string> projects)
     {
         var row = new List<string> { name, Cell(requested), Cell(resolved), ShortDigest(digest) };
         if (Outdated)
@@ -151,7 +159,7 @@ public sealed record SkillList(string LockFilePath, bool LockExists, bool Outdat
             row.AddRange([Cell(newestMatching), Cell(newest)]);
         }
 
-        row.AddRange([Cell(signer), string.Join(", ", projects)]);
+        row.AddRange([Cell(signer), Cell(findings), string.Join(", ", projects)]);
         return row;
     }
 
@@ -212,6 +220,7 @@ public static class SkillListing
                 VerifiedBy = entry.VerifiedBy,
                 Projects = entry.Projects,
                 Collection = entry.Collection,
+                Scan = entry.Scan,
             })
             .ToList();
 

@@ -271,19 +271,25 @@ public sealed class SkillRestoreEngine
             .Select(e => e.Name).Concat(desired.Skills.Where(e => e.Collection is not null && e.Projects.Contains(project)).Select(e => e.Name)));
 
         var writeLockDone = false;
+        var scanGate = SkillScanGate.Create(request, options, requests);
         var transaction = InstallTransaction.Begin(state);
-        var stager = new SkillStager(transaction, materializer, reader, gate, options, request, diagnostics);
+        var stager = new SkillStager(transaction, materializer, reader, gate, options, request, diagnostics) { Scan = scanGate };
         StagingOutcome outcome;
         try
         {
             outcome = await stager.StageAsync(previous, desired, own, fresh, verified, cancellationToken).ConfigureAwait(false);
+            var packageStager = new PackageSkillStager(transaction, materializer, PackageSkillTrust.ForRestore(policies, options, request.ProjectPath), options, request, diagnostics) { Scan = scanGate };
             var packages = outcome.Failed ? null
-                : await new PackageSkillStager(transaction, materializer, PackageSkillTrust.ForRestore(policies, options, request.ProjectPath), options, request, diagnostics).StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+                : await packageStager.StageAsync(previous, outcome.Lock, request.PackageSkills, cancellationToken).ConfigureAwait(false);
+            // The report shows what was scanned, a blocked skill too: it is written before the commit or the rollback.
+            await scanGate.WriteSarifAsync(options.SarifPath, cancellationToken).ConfigureAwait(false);
             if (packages is not { } staged)
             {
                 transaction.Abort();
-                return new SkillRestoreResult { Diagnostics = diagnostics };
+                return new SkillRestoreResult { Diagnostics = diagnostics, Messages = [.. outcome.Messages, .. packageStager.Messages] };
             }
+
+            outcome = outcome with { Messages = [.. outcome.Messages, .. packageStager.Messages] };
 
             outcome = outcome with { Lock = staged.Lock, InstalledNames = outcome.InstalledNames.Union(staged.Installed, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
 

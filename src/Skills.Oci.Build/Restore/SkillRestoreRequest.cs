@@ -119,6 +119,15 @@ public sealed record SkillRestoreOptions
     /// <summary>The files the root-shaping settings come from (the project and its imports under the root).</summary>
     public IReadOnlyList<string> SettingInputs { get; init; } = [];
 
+    /// <summary><c>SkillsSecurityMode</c>: what the content scan's findings do (docs/security.md).</summary>
+    public Security.SecurityMode SecurityMode { get; init; } = Security.SecurityMode.Warn;
+
+    /// <summary><c>SkillsSarifPath</c>: a SARIF 2.1.0 report of what this restore scanned; null for none.</summary>
+    public string? SarifPath { get; init; }
+
+    /// <summary>Package id (case-insensitive) to the findings its <c>PackageReference</c> accepts (AllowFinding, AllowReason).</summary>
+    public IReadOnlyDictionary<string, Security.FindingAllowList> PackageAllowLists { get; init; } = new Dictionary<string, Security.FindingAllowList>(StringComparer.OrdinalIgnoreCase);
+
     public string EffectiveCachePath => CachePath is { Length: > 0 } path ? Path.GetFullPath(path) : SkillCache.DefaultPath();
 
     public bool IsUpdateRequested(SkillRequest request, string? lockedName) =>

@@ -22,6 +22,9 @@ public sealed record StagingOutcome(
 /// <summary>One skill extracted into the staging folder, or skipped (offline, nothing cached) with why.</summary>
 internal sealed record StagedSkill(SkillArtifact? Artifact, string? Folder, string? VerifiedBy, string? Message, Digest ContentDigest, bool Downloaded, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>What the content scan made of the staged folder; null when the scan is off.</summary>
+    public Security.ScanVerdict? Scan { get; init; }
+
     public static StagedSkill Skipped(Diagnostic why) => new(null, null, null, null, default, false, [why]);
 }
 
@@ -42,6 +45,10 @@ internal sealed class SkillStager(
     List<Diagnostic> diagnostics)
 {
     private readonly HashSet<string> _installed = new(StringComparer.Ordinal);
+
+    /// <summary>The content scan each staged folder passes before it counts; off unless the restore sets it.</summary>
+    public SkillScanGate Scan { get; init; } = SkillScanGate.Off;
+
     private readonly List<string> _messages = [];
     private int _downloaded;
 
@@ -73,9 +80,9 @@ internal sealed class SkillStager(
 
         // Fetch, verify and extract every install at once (bounded); commit them in the lock's order.
         var outcomes = await BoundedConcurrency.RunAsync(installs, options.MaxParallelism,
-            (install, ct) => PrepareAsync(install.Entry, fresh.FirstOrDefault(a => a.Name == install.Entry.Name && a.Digest == install.Entry.RegistrySource.Digest), ct),
+            (install, ct) => PrepareAsync(install.Entry, desired, fresh.FirstOrDefault(a => a.Name == install.Entry.Name && a.Digest == install.Entry.RegistrySource.Digest), ct),
             cancellationToken).ConfigureAwait(false);
-        var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest)>(StringComparer.Ordinal);
+        var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest, Security.ScanRecord? Scan)>(StringComparer.Ordinal);
         var fatal = false;
         foreach (var outcome in outcomes)
         {
@@ -94,7 +101,15 @@ internal sealed class SkillStager(
 
             var staged = outcome.Result!;
             diagnostics.AddRange(staged.Diagnostics);
-            if (staged.Folder is null)
+            if (staged.Scan is { } scan)
+            {
+                diagnostics.AddRange(scan.Diagnostics);
+                _messages.AddRange(scan.Messages.Select(m => "Scan: " + m));
+                // A blocked skill fails the restore whether or not this restore changes it: nothing is committed.
+                fatal |= scan.Blocked;
+            }
+
+            if (staged.Folder is null || staged.Scan?.Blocked == true)
             {
                 continue;
             }
@@ -109,7 +124,7 @@ internal sealed class SkillStager(
             transaction.Install(entry.Name, staged.Folder);
             _installed.Add(entry.Name);
             _downloaded += staged.Downloaded ? 1 : 0;
-            records[entry.Name] = (staged.VerifiedBy, staged.ContentDigest);
+            records[entry.Name] = (staged.VerifiedBy, staged.ContentDigest, staged.Scan?.Record);
         }
 
         if (fatal)
@@ -151,7 +166,7 @@ internal sealed class SkillStager(
         var result = desired with
         {
             Skills = desired.Skills.Select(e => records.TryGetValue(e.Name, out var record)
-                ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest }
+                ? e with { VerifiedBy = record.VerifiedBy, ContentDigest = record.ContentDigest, Scan = record.Scan ?? e.Scan }
                 : e).ToList(),
         };
         return new StagingOutcome(result, _installed, _downloaded, withdrawn, verified, _messages);
@@ -162,7 +177,7 @@ internal sealed class SkillStager(
         (await SkillTree.FromFolderAsync(materializer.FullPath(entry.Path), cancellationToken).ConfigureAwait(false)).Digest != expected;
 
     /// <summary>One install, staged but not committed: thread-safe, it touches only its own staging folder.</summary>
-    private async Task<StagedSkill> PrepareAsync(LockEntry entry, SkillArtifact? fresh, CancellationToken cancellationToken)
+    private async Task<StagedSkill> PrepareAsync(LockEntry entry, LockFile desired, SkillArtifact? fresh, CancellationToken cancellationToken)
     {
         // With no policy to check first, a locked skill's config and layer come at the same time, and the
         // layer is extracted as it downloads; the artifact is still checked before its staged folder counts.
@@ -218,7 +233,13 @@ internal sealed class SkillStager(
             tree = await SkillTree.FromFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         }
 
-        return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, staged.Downloaded, []);
+        Security.ScanVerdict? scan;
+        using (reader.Measure("content scan"))
+        {
+            scan = await Scan.ScanAsync(entry, desired, folder, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, staged.Downloaded, []) { Scan = scan };
     }
 
     /// <summary>Extracts a layer into this transaction's staging folder; an unusable archive throws, so a download of it is not cached.</summary>

@@ -35,6 +35,9 @@ public sealed class PackSkill : SkillContentTask
 
     public string? SourceDateEpoch { get; set; }
 
+    /// <summary><c>$(SkillsSecurityMode)</c>: warn (default), block or off; the same scan restore runs.</summary>
+    public string? SecurityMode { get; set; }
+
     /// <summary>SkillDependency items: Include the repository, metadata Version.</summary>
     public ITaskItem[] Dependencies { get; set; } = [];
 
@@ -69,6 +72,7 @@ public sealed class PackSkill : SkillContentTask
             SourceRevisionId = SourceRevisionId,
             SourceDateEpoch = SourceDateEpoch,
             Limits = limits,
+            SecurityMode = Security.SecurityModes.Parse(SecurityMode, DefaultDiagnosticFile),
             Dependencies = Dependencies.Select(d =>
             {
                 var (file, line) = ItemLocation.Of(d, "SkillDependency", DefaultDiagnosticFile);
@@ -77,6 +81,11 @@ public sealed class PackSkill : SkillContentTask
         };
 
         var outcome = await new SkillPackager().PackAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var message in outcome.Messages)
+        {
+            Log.LogMessage(MessageImportance.Low, "Scan: {0}", message);
+        }
+
         LogDiagnostics(outcome.Diagnostics);
         if (outcome.Result is not { } result)
         {

@@ -120,6 +120,14 @@ public sealed class RestoreSkills : SkillsOciTask
 
     /// <summary><c>$(DirectoryPackagesPropsPath)</c>: where a missing central version is to be added; empty for the nearest Directory.Packages.props.</summary>
     public string? CentralVersionsFile { get; set; }
+    /// <summary><c>$(SkillsSecurityMode)</c>: <c>warn</c> (default), <c>block</c> or <c>off</c> (docs/security.md).</summary>
+    public string? SecurityMode { get; set; }
+
+    /// <summary><c>$(SkillsSarifPath)</c>: a SARIF 2.1.0 report of what the restore scanned; relative to the project.</summary>
+    public string? SarifPath { get; set; }
+
+    /// <summary>PackageReference items with <c>AllowFinding</c>/<c>AllowReason</c> metadata: the findings their package skills may have.</summary>
+    public ITaskItem[] PackageAllowances { get; set; } = [];
 
     /// <summary>Problems without a better location point at the project, not at our targets file.</summary>
     protected override string? DefaultDiagnosticFile => string.IsNullOrWhiteSpace(ProjectPath) ? base.DefaultDiagnosticFile : ProjectPath;
@@ -200,6 +208,9 @@ public sealed class RestoreSkills : SkillsOciTask
             MaxParallelism = ParseParallelism(MaxParallelDownloads),
             CachePathIsProjectSetting = CachePathIsProjectSetting,
             SettingInputs = SettingInputs.Select(i => i.Trim()).Where(i => i.Length > 0 && Path.IsPathRooted(i)).ToList(),
+            SecurityMode = Security.SecurityModes.Parse(SecurityMode, projectPath),
+            SarifPath = string.IsNullOrWhiteSpace(SarifPath) ? null : Path.GetFullPath(SarifPath.Trim(), Path.GetDirectoryName(projectPath)!),
+            PackageAllowLists = ToPackageAllowLists(PackageAllowances),
         };
 
         Log.LogMessage(MessageImportance.Low, "Skills root '{0}', lock '{1}', cache '{2}', {3}.",
@@ -383,6 +394,23 @@ public sealed class RestoreSkills : SkillsOciTask
         }).ToList());
 
     private static string? DefiningFile(ITaskItem item) => item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } file ? file : null;
+    /// <summary>Package id to the findings its PackageReference accepts; an incomplete pair is SKOCI5190 at the file declaring it.</summary>
+    internal static IReadOnlyDictionary<string, Security.FindingAllowList> ToPackageAllowLists(ITaskItem[] items)
+    {
+        var lists = new Dictionary<string, Security.FindingAllowList>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items)
+        {
+            var file = item.GetMetadata("DefiningProjectFullPath");
+            var allow = Security.FindingAllowList.Parse(item.GetMetadata(Security.FindingAllowList.AllowFindingMetadata), item.GetMetadata(Security.FindingAllowList.AllowReasonMetadata),
+                $"The PackageReference '{item.ItemSpec}'", string.IsNullOrEmpty(file) ? null : file);
+            if (allow.Entries.Count > 0)
+            {
+                lists[item.ItemSpec.Trim()] = allow;
+            }
+        }
+
+        return lists;
+    }
 
     private static SkillReferenceItem ToReference(ITaskItem item)
     {

@@ -20,6 +20,7 @@ public static class ToolApp
         new WhyCommand(),
         new UpdateCommand(),
         new VerifyCommand(),
+        new ScanCommand(),
         new ExportCommand(),
         new SbomCommand(),
         new ImportCommand(),

@@ -27,13 +27,15 @@ public sealed class Layering
         // NuGet's own files: project.assets.json, the global packages folder, nupkg contents and signatures.
         ["NuGet"] = ["Format", .. Lower],
         ["Trust"] = ["Sigstore", "Registry", "NuGet", .. Lower],
-        ["Packaging"] = ["Restore", "Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
-        ["Restore"] = ["Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
+        // The content scan: offline rules over a skill's files, its policy, its lock record and SARIF.
+        ["Security"] = ["Format", .. Lower],
+        ["Packaging"] = ["Restore", "Security", "Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
+        ["Restore"] = ["Security", "Format", "Registry", "Trust", "Sigstore", "NuGet", .. Lower],
         // Agents' session-start hooks: their settings files, the scripts they run, the tool manifest.
         ["Hooks"] = ["Restore", .. Lower],
         // What both hosts share (the MSBuild tasks and the skills-oci command line).
-        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks"],
-        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks", "Hosting"],
+        ["Hosting"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks", "Security"],
+        ["Tasks"] = ["FileSystem", "IO", "Diagnostics", "Oci", "Auth", "Registry", "Sigstore", "Format", "NuGet", "Trust", "Packaging", "Restore", "Hooks", "Hosting", "Security"],
     });
 
     private readonly IReadOnlyDictionary<string, string[]> _allowed;

@@ -29,7 +29,7 @@ public sealed class SkillRestoreEngineTests : IDisposable
         var gitignore = File.ReadAllText(Path.Combine(_ws.Root, ".gitignore"));
         Assert.Equal($"{GitIgnoreBlock.BeginMarker}\n.agents/.skills-oci/\n.agents/skills/pdf/\n.claude/skills/pdf\n{GitIgnoreBlock.EndMarker}\n", gitignore);
 
-        // What was installed, recorded so drift is found later; no verifiedBy without a policy.
+        // What was installed, recorded so drift is found later; no verifiedBy without a policy; the content scan found nothing.
         var tree = await SkillTree.FromFolderAsync(_ws.SkillFolder("pdf"), CancellationToken.None);
         var expected = $$"""
             {
@@ -59,7 +59,10 @@ public sealed class SkillRestoreEngineTests : IDisposable
                       "version": "1.0.0"
                     }
                   ],
-                  "contentDigest": "{{tree.Digest}}"
+                  "contentDigest": "{{tree.Digest}}",
+                  "scan": {
+                    "scanner": "{{Skills.Oci.Build.Security.SkillContentScanner.ScannerId}}"
+                  }
                 }
               ]
             }

@@ -48,6 +48,7 @@ public sealed class LockSbomTests
                 InstalledAt = "2026-12-02T10:00:00Z",
                 VerifiedBy = "key:sha256:" + new string('a', 64),
                 ContentDigest = PdfContent,
+                Scan = new Skills.Oci.Build.Security.ScanRecord("skills-oci-scan/1", [new("SKOCI5120", 2), new("SKOCI5140", 1)], [new("SKOCI5140", "our own formatter hook")]),
                 Requests = [new LockRequest("src/App/App.csproj", Version: "1.0.0")],
             },
         ],
@@ -75,6 +76,11 @@ public sealed class LockSbomTests
         var properties = pdf.GetProperty("properties").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetString());
         Assert.Equal("key:sha256:" + new string('a', 64), properties["skills-oci:signer"]);
         Assert.Equal(PdfContent.ToString(), properties["skills-oci:contentDigest"]);
+        Assert.Equal("skills-oci-scan/1", properties["skills-oci:scanner"]);
+        Assert.Equal("2", properties["skills-oci:finding:SKOCI5120"]);
+        Assert.Equal("1", properties["skills-oci:finding:SKOCI5140"]);
+        Assert.Equal("our own formatter hook", properties["skills-oci:allowed:SKOCI5140"]);
+        Assert.DoesNotContain(components["fonts"].GetProperty("properties").EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("skills-oci:finding:", StringComparison.Ordinal));
         Assert.Equal("pkg:nuget/Acme.Lint@1.2.3", components["lint"].GetProperty("purl").GetString());
         Assert.Equal(PackageContent.Encoded, components["lint"].GetProperty("hashes")[0].GetProperty("content").GetString());
         var pdfDependencies = root.GetProperty("dependencies").EnumerateArray().Single(d => d.GetProperty("ref").GetString() == "skill:pdf");
