@@ -39,6 +39,9 @@ public sealed record SkillPublishResult(LayoutPushResult Push, SkillSignatures? 
     /// <summary>The SBOM referrer, when <see cref="SkillPublishRequest.Sbom"/> asked for one.</summary>
     public Descriptor? Sbom { get; init; }
 
+    /// <summary>The signed in-toto statement carrying the SBOM, when a signing key was given.</summary>
+    public Descriptor? SbomAttestation { get; init; }
+
     /// <summary>Warnings to log, such as a tag moved from another digest (SKOCI2065).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 
@@ -98,12 +101,21 @@ public sealed partial class SkillPublisher(RegistryClient client)
         }
 
         Descriptor? sbom = null;
+        Descriptor? sbomAttestation = null;
         if (request.Sbom)
         {
-            sbom = await SkillSbom.AttachAsync(client, layout, pushed.Manifest, repository, target.Version.Text, now, cancellationToken).ConfigureAwait(false);
+            var (name, document) = await SkillSbom.CreateAsync(layout, pushed.Manifest, repository, target.Version.Text, now, client.Options.Limits, cancellationToken).ConfigureAwait(false);
+            sbom = await SkillSbom.AttachAsync(client, name, document, pushed.Manifest, repository, now, cancellationToken).ConfigureAwait(false);
             progress?.Report($"attached a CycloneDX SBOM as {sbom.Digest}");
+            if (request.SigningKey is { } key)
+            {
+                // The same document, signed: what cosign's and Sigstore's verifiers check (a plain referrer proves nothing about who wrote it).
+                var bundle = new SigstoreBundleSigner(key).SignStatement(skillName, pushed.Manifest.Digest, SkillSbom.PredicateType, writer => writer.WriteRawValue(document));
+                sbomAttestation = await new SignatureStore().AttachBundleAsync(client, repository, pushed.Manifest, bundle, BundleContent.DsseEnvelope, SkillSbom.PredicateType, now, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"attached the signed SBOM attestation as {sbomAttestation.Digest}");
+            }
         }
 
-        return new SkillPublishResult(pushed, signatures) { Warnings = warnings, Provenance = provenance, Sbom = sbom };
+        return new SkillPublishResult(pushed, signatures) { Warnings = warnings, Provenance = provenance, Sbom = sbom, SbomAttestation = sbomAttestation };
     }
 }

@@ -19,10 +19,12 @@ public static class SkillSbom
 {
     public const string MediaType = "application/vnd.cyclonedx+json";
 
-    /// <summary>Writes the document of the packed skill and attaches it; returns the referrer.</summary>
-    public static async Task<Descriptor> AttachAsync(RegistryClient client, OciImageLayout layout, Descriptor pushed, ImageReference repository, string version, DateTimeOffset created, CancellationToken cancellationToken)
+    /// <summary>The in-toto predicate type of the signed statement carrying the same document (as cosign's <c>--type cyclonedx</c>).</summary>
+    public const string PredicateType = "https://cyclonedx.org/bom";
+
+    /// <summary>The document of the packed skill: its name and the CycloneDX bytes.</summary>
+    public static async Task<(string Name, byte[] Document)> CreateAsync(OciImageLayout layout, Descriptor pushed, ImageReference repository, string version, DateTimeOffset created, OciLimits limits, CancellationToken cancellationToken)
     {
-        var limits = client.Options.Limits;
         var skill = SkillArtifactReader.ReadManifest(await layout.ReadBlobAsync(pushed, limits.MaxManifestBytes, cancellationToken).ConfigureAwait(false), repository.ToString(), limits);
         var name = skill.AnnotatedName ?? repository.Repository.Split('/')[^1];
         var work = Path.Combine(Path.GetTempPath(), "skills-oci-sbom-" + TempName.NewId());
@@ -48,6 +50,12 @@ public static class SkillSbom
             }
         }
 
+        return (name, document);
+    }
+
+    /// <summary>Attaches the document to the pushed manifest as a plain CycloneDX referrer; returns the referrer.</summary>
+    public static async Task<Descriptor> AttachAsync(RegistryClient client, string name, byte[] document, Descriptor pushed, ImageReference repository, DateTimeOffset created, CancellationToken cancellationToken)
+    {
         var bare = repository.WithTag(null).WithDigest(null);
         var content = Descriptor.FromContent(MediaType, document) with
         {

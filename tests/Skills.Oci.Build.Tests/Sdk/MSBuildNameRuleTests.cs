@@ -27,12 +27,14 @@ public sealed partial class MSBuildNameRuleTests
         "SkillsCachePath", "SkillsToUpdate", "SkillsRepair", "SkillsRequireSignatures", "SkillsTrustedRoot",
         "SkillRepository", "SkillAdditionalTags", "SkillSigningKey", "SkillSignatureFormats", "SkillName",
         "SkillsOciTasksAssembly", "SkillPackageFormats", "ManageSkillVersionsCentrally",
+        "SkillsExportPath", "SkillsSource", "SkillsOutdated", "SkillsListFormat", "SkillsSecurityMode", "SkillsSarifPath",
+        "SkillsSbomPath", "SkillProvenance", "SkillSbom", "SkillsIncludeDependencies",
     ];
 
-    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile", "PackageSkill", "SkillVersion"];
+    private static readonly string[] ContractItems = ["SkillReference", "SkillTrustPolicy", "SkillFile", "PackageSkill", "SkillVersion", "SkillRegistryMirror", "SkillDenyList"];
 
     private static readonly string[] ContractTargets =
-        ["RestoreSkills", "UpdateSkills", "RepairSkills", "VerifySkills", "ValidateSkill", "PackSkill", "PushSkill", "RegisterSkillHooks", "ListSkills"];
+        ["RestoreSkills", "UpdateSkills", "RepairSkills", "VerifySkills", "ValidateSkill", "PackSkill", "PushSkill", "RegisterSkillHooks", "ListSkills", "ExportSkills", "ExportSkillsSbom"];
 
     private static IEnumerable<string> ShippedFiles()
     {

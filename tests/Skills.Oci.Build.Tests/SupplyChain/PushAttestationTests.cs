@@ -70,6 +70,15 @@ public sealed class PushAttestationTests(RegistryFixture fixture)
         Assert.Contains("\"name\": \"SKILL.md\"", text, StringComparison.Ordinal);
         Assert.Contains("\"name\": \"scripts/run.sh\"", text, StringComparison.Ordinal);
 
+        // The same document as a signed in-toto statement about this manifest, which sigstore-js verifies with the key.
+        var sbomStatement = Assert.Single(found.Items, i => i.ClaimedPredicateType == SkillSbom.PredicateType);
+        var sbomVerified = await NodeVerifier.VerifyAsync(sbomStatement.Content, key.PublicKey);
+        Assert.True(sbomVerified.GetProperty("verified").GetBoolean(), sbomVerified.ToString());
+        var signedSbom = InTotoStatement.Parse(Convert.FromBase64String(sbomVerified.GetProperty("payload").GetString()!));
+        Assert.True(signedSbom.HasSubject(manifest.Digest));
+        Assert.Equal("CycloneDX", signedSbom.Predicate.GetProperty("bomFormat").GetString());
+        Assert.Contains(signedSbom.Predicate.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "scripts/run.sh");
+
         // Restore's Provenance policy accepts it; one naming another source refuses it.
         using var repo = await ConsumerWorkspace.CreateAsync();
         TrustTests.WriteKey(repo, "eng/keys/skills.pub", key);

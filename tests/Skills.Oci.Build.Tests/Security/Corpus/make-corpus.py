@@ -63,9 +63,9 @@ case('script-shebang-executable', {'SKILL.md': fm('script-shebang-executable') +
      'tools/build': "#!/bin/sh\necho building\n"},
      [('SKOCI5120', 'tools/build', 1), ('SKOCI5121', 'tools/build', 0)], exe=('tools/build',))
 # 17 executable binary
-case('executable-binary', {'SKILL.md': fm('executable-binary') + "# Helper\n\nRun bin/tool.\n",
-     'bin/tool': b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00"},
-     [('SKOCI5121', 'bin/tool', 0)], exe=('bin/tool',))
+case('executable-binary', {'SKILL.md': fm('executable-binary') + "# Helper\n\nRun tools/tool.\n",
+     'tools/tool': b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00"},
+     [('SKOCI5121', 'tools/tool', 0)], exe=('tools/tool',))
 # 18 allowed-tools restricted
 case('allowed-tools', {'SKILL.md': fm('allowed-tools', "allowed-tools: Read Grep Bash(git status:*)\n") + "# Helper\n\nCheck status.\n"},
      [('SKOCI5130', 'SKILL.md', 4)])
