@@ -25,10 +25,10 @@ public sealed record Goal(double Limit, bool OnRatio)
 /// <summary>One line of the table. <see cref="Detail"/> says what was measured, for the JSON reader.</summary>
 public sealed record ResultRow(string Id, string What, Figure? Ours, Figure? Peer, double? Ratio, Goal? Goal, string Detail)
 {
-    /// <summary>Null when there is no goal or nothing was measured (a row kept for a command that does not exist yet).</summary>
+    /// <summary>Null when there is no goal, nothing was measured (a row kept for a command that does not exist yet), or no ratio can be told from noise.</summary>
     public bool? Met => Goal is null || Ours is null
         ? null
-        : Goal.OnRatio ? Ratio <= Goal.Limit : Ours.Value <= Goal.Limit;
+        : Goal.OnRatio ? (Ratio is { } ratio ? ratio <= Goal.Limit : null) : Ours.Value <= Goal.Limit;
 
     public static ResultRow Compare(string id, string what, double ours, double peer, double goal, string detail) =>
         new(id, what, new Figure(ours, "s"), new Figure(peer, "s"), ours / peer, new Goal(goal, OnRatio: true), detail);
