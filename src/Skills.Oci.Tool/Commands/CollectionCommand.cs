@@ -6,17 +6,7 @@ using Skills.Oci.Tool.Cli;
 namespace Skills.Oci.Tool.Commands;
 
 /// <summary><c>skills-oci collection</c>: the group of collection commands.</summary>
-public sealed class CollectionCommand() : ToolCommand("collection", "Publish collections: many skills listed under one reference, each pinned by digest.")
-{
-    public override IReadOnlyList<ToolCommand> Subcommands => [new CollectionPushCommand()];
-
-    protected override void Define(Command command)
-    {
-    }
-
-    protected override Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken) =>
-        Task.FromResult(ExitCodes.UsageError);
-}
+public sealed class CollectionCommand() : ToolCommandGroup("collection", "Publish collections: many skills listed under one reference, each pinned by digest.", new CollectionPushCommand());
 
 /// <summary>
 /// <c>skills-oci collection push &lt;reference&gt; --skill REF...</c>: what <c>dotnet pack /t:PushSkill</c> of a

@@ -8,17 +8,7 @@ using Skills.Oci.Tool.Cli;
 namespace Skills.Oci.Tool.Commands;
 
 /// <summary><c>skills-oci denylist</c>: the group of deny list commands.</summary>
-public sealed class DenyListCommand() : ToolCommand("denylist", "Publish deny lists: skills (by digest, name or repository) that restore and sync refuse, with the reason.")
-{
-    public override IReadOnlyList<ToolCommand> Subcommands => [new DenyListPushCommand()];
-
-    protected override void Define(Command command)
-    {
-    }
-
-    protected override Task<int> ExecuteAsync(ParseResult parse, ToolOutput output, CancellationToken cancellationToken) =>
-        Task.FromResult(ExitCodes.UsageError);
-}
+public sealed class DenyListCommand() : ToolCommandGroup("denylist", "Publish deny lists: skills (by digest, name or repository) that restore and sync refuse, with the reason.", new DenyListPushCommand());
 
 /// <summary><c>skills-oci denylist push &lt;reference&gt; --file denylist.json</c>: checks the list, pushes it under the tag and signs it as a skill is signed.</summary>
 public sealed class DenyListPushCommand() : ToolCommand("push", "Check a deny list file (a JSON array of {digest|name|repository, reason}), push it to registry/repository:tag and sign it.")
