@@ -16,6 +16,12 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
 {
     private const string StampHeader = "skills-oci-stamp-2";
 
+    /// <summary>The stamp line holding the targets' key (Skills.Oci.Consume.targets, _SkillsOciHookStampCheck).</summary>
+    public const string TargetsKeyPrefix = "targets-key=";
+
+    /// <summary>The stamp line holding the number of skills of the last restore.</summary>
+    public const string SkillCountPrefix = "skills=";
+
     /// <summary>The effective policy digest of this project (null when no policy applies).</summary>
     public string? PolicyDigest { get; } = TrustPolicyDigest.Compute(options.TrustPolicies, options.RequireSignatures, options.TrustedRootPath, Path.GetDirectoryName(request.ProjectPath));
 
@@ -131,15 +137,26 @@ public sealed class RestoreUpToDateCheck(SkillRestoreRequest request, SkillResto
     }
 
     /// <summary>
-    /// Writes the stamp: the hash, then one line per path the pre-build check tests for existence (each
-    /// skill's SKILL.md and agent link of the root). An unchanged stamp is touched, since its time is what
-    /// MSBuild compares with the project and the lock.
+    /// Writes the stamp: the hash; the targets' key of the settings this restore ran with and the number of
+    /// skills it found up to date (what the restore hook compares, and says, when it skips the task); then
+    /// one line per path the targets test for existence (each skill's SKILL.md and agent link of the root).
+    /// An unchanged stamp is touched, since its time is what MSBuild compares with the project and the lock.
     /// </summary>
-    public void WriteStamp(string path)
+    /// <param name="path">The stamp file.</param>
+    /// <param name="targetsKey">What the targets computed from the settings (<c>_SkillsOciHookKey</c>); null for none.</param>
+    /// <param name="skills">The skills of this project, for the hook's "up to date" line.</param>
+    public void WriteStamp(string path, string? targetsKey = null, int skills = 0)
     {
         try
         {
             var content = new StringBuilder(ComputeStamp()).Append('\n');
+            if (!string.IsNullOrWhiteSpace(targetsKey))
+            {
+                // Lines the targets read with ReadLinesFromFile; neither ends in .md, so the existence probes skip them.
+                content.Append(TargetsKeyPrefix).Append(targetsKey.Trim()).Append('\n');
+                content.Append(SkillCountPrefix).Append(skills.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            }
+
             var lockPath = request.EffectiveLockFilePath;
             if (File.Exists(lockPath))
             {

@@ -68,6 +68,12 @@ public sealed class RestoreSkills : SkillsOciTask
     /// <summary>Written (or touched) after a successful restore, so the pre-build check can skip.</summary>
     public string? StampFile { get; set; }
 
+    /// <summary>
+    /// <c>$(_SkillsOciHookKey)</c>: the targets' digest of the settings that shape this restore, written into
+    /// the stamp so the restore hook can tell, without loading this task, that nothing changed.
+    /// </summary>
+    public string? StampKey { get; set; }
+
     /// <summary><c>$(SkillsRepair)</c> or the RepairSkills target: reinstall drifted folders, re-verify trust from the registry.</summary>
     public bool Repair { get; set; }
 
@@ -289,7 +295,7 @@ public sealed class RestoreSkills : SkillsOciTask
         // Offline runs may have left references unresolved: the next build must check again.
         if (!Offline && !string.IsNullOrWhiteSpace(StampFile))
         {
-            new RestoreUpToDateCheck(request, options).WriteStamp(StampFile);
+            new RestoreUpToDateCheck(request, options).WriteStamp(StampFile, StampKey, result.Restored);
         }
     }
 

@@ -1,0 +1,98 @@
+namespace Skills.Oci.Build.Tests.Consume;
+
+/// <summary>
+/// The restore hook's no-op without the task (Skills.Oci.Consume.targets, _SkillsOciHookStampCheck): a
+/// restore with nothing to do never runs RestoreSkills, and each change the task's own check would see
+/// (a setting given on the command line, a deleted skill, the .gitignore, a changed lock) runs it again.
+/// Whether the task ran is read from MSBuild's performance summary, which lists every task executed.
+/// </summary>
+[Collection(RegistryCollectionDefinition.Name)]
+public sealed class RestoreHookNoOpTests(RegistryFixture fixture)
+{
+    private const string RestoreTask = "Skills.Oci.Build.Tasks.RestoreSkills";
+
+    [Fact]
+    public async Task A_no_op_restore_does_not_run_the_task_says_the_skills_are_up_to_date_and_leaves_the_stamp_alone()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "hook-noop");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        await publisher.PublishAsync("review", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("App.csproj", (publisher.Repo("pdf"), "1.0.0"), (publisher.Repo("review"), "1.0.0"));
+        var cli = repo.Cli();
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        // The first restore's task wrote the key the hook compares.
+        var stamp = repo.File("obj/App.csproj.skills.stamp");
+        Assert.Contains("targets-key=", File.ReadAllText(stamp), StringComparison.Ordinal);
+        var stampTime = File.GetLastWriteTimeUtc(stamp);
+        var before = repo.Snapshot();
+        fixture.Registry.ClearRequests();
+
+        var noOp = await cli.RunAsync("restore", "-v:n", "-clp:PerformanceSummary");
+
+        Assert.True(noOp.Succeeded, noOp.ToString());
+        Assert.DoesNotContain(RestoreTask, noOp.Output, StringComparison.Ordinal);
+        Assert.Single(noOp.Output.Split('\n'), line => line.Contains("App.csproj: Skills are up to date (2 skills).", StringComparison.Ordinal));
+        Assert.Equal(stampTime, File.GetLastWriteTimeUtc(stamp));
+        Assert.Equal(before, repo.Snapshot());
+        Assert.Empty(await publisher.RequestsAsync());
+    }
+
+    [Fact]
+    public async Task A_setting_on_the_command_line_a_deleted_skill_a_deleted_gitignore_and_a_changed_lock_each_run_the_task()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "hook-stale");
+        await publisher.PublishAsync("pdf", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("App.csproj", (publisher.Repo("pdf"), "1.0.0"));
+        var cli = repo.Cli();
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        await AssertNoOpAsync();
+
+        // A global property changes no file: the key in the stamp differs.
+        var linked = await cli.RunAsync("restore", "-p:SkillsAgentDirectories=.cursor/skills", "-clp:PerformanceSummary");
+        Assert.True(linked.Succeeded, linked.ToString());
+        Assert.Contains(RestoreTask, linked.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(repo.File(".cursor/skills/pdf/SKILL.md")));
+        // Back to the project's own setting: the task runs again and puts the links back.
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        Assert.True(File.Exists(repo.File(".claude/skills/pdf/SKILL.md")));
+        await AssertNoOpAsync();
+
+        // A deleted skill folder: the stamp lists its SKILL.md.
+        Directory.Delete(repo.File(".agents/skills/pdf"), recursive: true);
+        await AssertTaskRanAsync();
+        Assert.True(File.Exists(repo.SkillFile("pdf")));
+        await AssertNoOpAsync();
+
+        // A deleted .gitignore: the managed block must be written again.
+        File.Delete(repo.File(".gitignore"));
+        await AssertTaskRanAsync();
+        Assert.Contains(".agents/skills/pdf/", File.ReadAllText(repo.File(".gitignore")), StringComparison.Ordinal);
+        await AssertNoOpAsync();
+
+        // A lock newer than the stamp (a pull, another project's restore), with the same content.
+        File.WriteAllBytes(repo.LockPath, File.ReadAllBytes(repo.LockPath));
+        await AssertTaskRanAsync();
+        await AssertNoOpAsync();
+
+        // The explicit target always runs the task.
+        var explicitRestore = await cli.RunAsync("msbuild", "-t:RestoreSkills", "-clp:PerformanceSummary");
+        Assert.True(explicitRestore.Succeeded, explicitRestore.ToString());
+        Assert.Contains(RestoreTask, explicitRestore.Output, StringComparison.Ordinal);
+
+        async Task AssertNoOpAsync()
+        {
+            var result = await cli.RunAsync("restore", "-clp:PerformanceSummary");
+            Assert.True(result.Succeeded, result.ToString());
+            Assert.DoesNotContain(RestoreTask, result.Output, StringComparison.Ordinal);
+        }
+
+        async Task AssertTaskRanAsync()
+        {
+            var result = await cli.RunAsync("restore", "-clp:PerformanceSummary");
+            Assert.True(result.Succeeded, result.ToString());
+            Assert.Contains(RestoreTask, result.Output, StringComparison.Ordinal);
+        }
+    }
+}
