@@ -1,10 +1,14 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 
 namespace Skills.Oci.Bench;
 
 /// <summary>
 /// A folder feed with Skills.Oci.Sdk, Skills.Oci.Build and the Skills.Oci.Tool (skills-oci) packed from this checkout under a version
-/// no earlier run used, so NuGet installs what src/ is now instead of reusing an older package.
+/// no earlier run used, so NuGet installs what src/ is now instead of reusing an older package; beside them
+/// an MSBuild SDK with empty props and targets (<see cref="EmptySdkName"/>), the peer that shows what NuGet's
+/// msbuild-sdks resolver costs any SDK, ours or another.
 /// </summary>
 public sealed record BenchFeed(string Folder, string Version)
 {
@@ -22,6 +26,39 @@ public sealed record BenchFeed(string Folder, string Version)
                 cancellationToken);
         }
 
+        WriteEmptySdk(folder);
         return new BenchFeed(folder, version);
+    }
+
+    /// <summary>The id of the empty SDK package in the feed.</summary>
+    public const string EmptySdkName = "Skills.Oci.Bench.EmptySdk";
+
+    /// <summary>Its version.</summary>
+    public const string EmptySdkVersion = "1.0.0";
+
+    // A nupkg is a zip with the nuspec at its root; NuGet's SDK resolver installs it like any MSBuildSdk package.
+    private static void WriteEmptySdk(string folder)
+    {
+        using var archive = ZipFile.Open(Path.Combine(folder, $"{EmptySdkName}.{EmptySdkVersion}.nupkg"), ZipArchiveMode.Create);
+        void Add(string name, string text)
+        {
+            using var writer = new StreamWriter(archive.CreateEntry(name).Open(), new UTF8Encoding(false));
+            writer.Write(text);
+        }
+
+        Add($"{EmptySdkName}.nuspec", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+              <metadata>
+                <id>{EmptySdkName}</id>
+                <version>{EmptySdkVersion}</version>
+                <authors>bench</authors>
+                <description>An MSBuild SDK that imports nothing: the bench's peer for the cost of resolving an SDK.</description>
+                <packageTypes><packageType name="MSBuildSdk" /></packageTypes>
+              </metadata>
+            </package>
+            """);
+        Add("Sdk/Sdk.props", "<Project />\n");
+        Add("Sdk/Sdk.targets", "<Project />\n");
     }
 }

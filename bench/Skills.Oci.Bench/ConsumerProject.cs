@@ -22,14 +22,16 @@ public sealed class ConsumerProject
 
     public string LockFile => Path.Combine(Root, "skills.lock.json");
 
-    public static async Task<ConsumerProject> CreateAsync(string root, BenchFeed feed, IReadOnlyList<string> skillReferences, Commands commands, CancellationToken cancellationToken)
+    /// <param name="sdk">The SDK the project adds: Skills.Oci.Sdk where there are references, none for the baseline; <see cref="BenchFeed.EmptySdkName"/> for the resolver's peer.</param>
+    public static async Task<ConsumerProject> CreateAsync(string root, BenchFeed feed, IReadOnlyList<string> skillReferences, Commands commands, CancellationToken cancellationToken, string? sdk = null)
     {
         await WriteRepositoryFilesAsync(root, feed, commands, cancellationToken);
         var project = new StringBuilder();
         project.AppendLine("<Project Sdk=\"Microsoft.NET.Sdk\">");
-        if (skillReferences.Count > 0)
+        sdk ??= skillReferences.Count > 0 ? "Skills.Oci.Sdk" : null;
+        if (sdk is not null)
         {
-            project.AppendLine("  <Sdk Name=\"Skills.Oci.Sdk\" />");
+            project.AppendLine($"  <Sdk Name=\"{sdk}\" />");
         }
 
         project.AppendLine("  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>");
@@ -61,7 +63,7 @@ public sealed class ConsumerProject
             </configuration>
             """, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(root, "global.json"), $$"""
-            { "msbuild-sdks": { "Skills.Oci.Sdk": "{{feed.Version}}" } }
+            { "msbuild-sdks": { "Skills.Oci.Sdk": "{{feed.Version}}", "{{BenchFeed.EmptySdkName}}": "{{BenchFeed.EmptySdkVersion}}" } }
             """, cancellationToken);
     }
 
