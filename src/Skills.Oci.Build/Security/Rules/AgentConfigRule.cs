@@ -13,7 +13,7 @@ namespace Skills.Oci.Build.Security.Rules;
 /// (<c>.github/hooks/*.json</c>), VS Code (<c>.vscode/mcp.json</c>) and others of the same shape. One
 /// finding per hook event and per server, at the line that names it (docs/agents.md, spec agent-hooks).
 /// </summary>
-internal sealed class AgentConfigRule(ScanFile file) : ILineRule
+internal sealed partial class AgentConfigRule(ScanFile file) : ILineRule
 {
     /// <summary>Settings files larger than this are not settings; they are skipped rather than held in memory.</summary>
     private const int MaxChars = 1024 * 1024;
@@ -22,7 +22,8 @@ internal sealed class AgentConfigRule(ScanFile file) : ILineRule
 
     private static readonly HashSet<string> ConfigNames = new(StringComparer.Ordinal) { "hooks.json", ".mcp.json", "mcp.json", "mcp_settings.json", "claude_desktop_config.json", "config.toml" };
 
-    private static readonly Regex TomlTable = new(@"^\s*\[{1,2}\s*(?<table>hooks|mcp_servers)(?:\.(?<name>""[^""]+""|[\w-]+))?", RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    [GeneratedRegex(@"^\s*\[{1,2}\s*(?<table>hooks|mcp_servers)(?:\.(?<name>""[^""]+""|[\w-]+))?", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TomlTable();
 
     private readonly List<string> _lines = [];
     private int _chars;
@@ -34,11 +35,11 @@ internal sealed class AgentConfigRule(ScanFile file) : ILineRule
         return file.Extension is ".json" or ".toml" && (inAgentFolder || ConfigNames.Contains(file.Name));
     }
 
-    public void Line(int number, string text, FindingSink sink)
+    public void Line(int number, ReadOnlySpan<char> text, FindingSink sink)
     {
         if (_chars <= MaxChars)
         {
-            _lines.Add(text);
+            _lines.Add(text.ToString());
             _chars += text.Length + 1;
         }
     }
@@ -135,7 +136,7 @@ internal sealed class AgentConfigRule(ScanFile file) : ILineRule
         var reported = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < _lines.Count; index++)
         {
-            var match = TomlTable.Match(_lines[index]);
+            var match = TomlTable().Match(_lines[index]);
             if (!match.Success)
             {
                 continue;

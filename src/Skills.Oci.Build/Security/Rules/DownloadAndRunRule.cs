@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 
@@ -9,30 +10,47 @@ namespace Skills.Oci.Build.Security.Rules;
 /// package without a pinned version, <c>uvx --from git+…</c> and other installs from git, and
 /// <c>pip install</c> without <c>==</c>.
 /// </summary>
-internal sealed class DownloadAndRunRule : ILineRule
+internal sealed partial class DownloadAndRunRule : ILineRule
 {
-    private const RegexOptions Options = RegexOptions.Compiled | RegexOptions.CultureInvariant;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    // Source-generated: nothing is compiled when a restore first scans, and the rules only run after a cheap prefilter.
+    private const RegexOptions Options = RegexOptions.CultureInvariant;
+    private const int TimeoutMilliseconds = 1000;
 
-    private static readonly Regex PipedDownload = new(
+    [GeneratedRegex(
         @"\b(?:curl|wget|(?i:iwr|irm|invoke-webrequest|invoke-restmethod))\b[^|\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?|node|perl|ruby|php|pwsh|(?i:iex|invoke-expression|powershell))\b" +
         @"|\b(?:sh|bash|zsh)\s+(?:-c\s+)?[""']?(?:<\(|\$\()\s*(?:curl|wget)\b" +
         @"|(?i:\biex\b|invoke-expression)\s*\(?\s*(?:\(\s*)?(?:new-object\s+net\.webclient\)?\.downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\b",
-        Options, Timeout);
+        Options, TimeoutMilliseconds)]
+    private static partial Regex PipedDownload();
 
-    private static readonly Regex Npx = new(@"\b(?:npx|bunx|pnpm\s+dlx|npm\s+exec|yarn\s+dlx)\s+(?:(?:-y|--yes|--quiet|-q)\s+)*(?<pkg>@?[A-Za-z0-9][\w.\-/]*(?:@[\w.\-^~*]+)?)", Options, Timeout);
+    [GeneratedRegex(@"\b(?:npx|bunx|pnpm\s+dlx|npm\s+exec|yarn\s+dlx)\s+(?:(?:-y|--yes|--quiet|-q)\s+)*(?<pkg>@?[A-Za-z0-9][\w.\-/]*(?:@[\w.\-^~*]+)?)", Options, TimeoutMilliseconds)]
+    private static partial Regex Npx();
 
-    private static readonly Regex FromGit = new(@"\b(?:uvx|uv\s+(?:tool\s+)?(?:run|install)|pipx\s+(?:run|install)|pip3?\s+install|npm\s+(?:install|i)|npx)\b[^\n#]*?(?<url>git\+(?:https?|ssh|git)://\S+|github:\S+)", Options, Timeout);
+    [GeneratedRegex(@"\b(?:uvx|uv\s+(?:tool\s+)?(?:run|install)|pipx\s+(?:run|install)|pip3?\s+install|npm\s+(?:install|i)|npx)\b[^\n#]*?(?<url>git\+(?:https?|ssh|git)://\S+|github:\S+)", Options, TimeoutMilliseconds)]
+    private static partial Regex FromGit();
 
-    private static readonly Regex PipInstall = new(@"\b(?:pip3?|uv\s+pip)\s+install\s+(?<args>[^\n#;&|)`]+)", Options, Timeout);
+    [GeneratedRegex(@"\b(?:pip3?|uv\s+pip)\s+install\s+(?<args>[^\n#;&|)`]+)", Options, TimeoutMilliseconds)]
+    private static partial Regex PipInstall();
 
-    public void Line(int number, string text, FindingSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> line, FindingSink sink)
     {
         // Every piped form has a '|' or a '(' ($(, <(, iex(...)): prose without either is skipped with one search.
-        if (text.AsSpan().IndexOfAny('|', '(') >= 0 &&
-            (text.Contains("curl", StringComparison.Ordinal) || text.Contains("wget", StringComparison.Ordinal) || text.Contains("iex", StringComparison.OrdinalIgnoreCase) || text.Contains("invoke-", StringComparison.OrdinalIgnoreCase) || text.Contains("iwr", StringComparison.OrdinalIgnoreCase) || text.Contains("irm", StringComparison.OrdinalIgnoreCase)))
+        var piped = line.IndexOfAny('|', '(') >= 0 &&
+            (line.Contains("curl", StringComparison.Ordinal) || line.Contains("wget", StringComparison.Ordinal) || line.Contains("iex", StringComparison.OrdinalIgnoreCase) || line.Contains("invoke-", StringComparison.OrdinalIgnoreCase) || line.Contains("iwr", StringComparison.OrdinalIgnoreCase) || line.Contains("irm", StringComparison.OrdinalIgnoreCase));
+        var git = line.Contains("git", StringComparison.Ordinal) && (line.Contains("git+", StringComparison.Ordinal) || line.Contains("github:", StringComparison.Ordinal));
+        // npx, dlx, bunx and npm exec all end in "x" before their package.
+        var npx = line.Contains("x ", StringComparison.Ordinal) && (line.Contains("npx", StringComparison.Ordinal) || line.Contains("dlx", StringComparison.Ordinal) || line.Contains("bunx", StringComparison.Ordinal) || line.Contains("npm exec", StringComparison.Ordinal));
+        var pip = line.Contains("pip", StringComparison.Ordinal) && line.Contains("install", StringComparison.Ordinal);
+        if (!piped && !git && !npx && !pip)
         {
-            foreach (Match match in PipedDownload.Matches(text))
+            return;
+        }
+
+        var text = line.ToString();
+        if (piped)
+        {
+            foreach (Match match in PipedDownload().Matches(text))
             {
                 sink.Add(ErrorCodes.ScanDownloadAndRun, number, match.Index + 1,
                     $"'{Excerpt(match.Value)}' downloads code and runs it at once: nothing checks what arrives. Pin a release by digest and check it, or ship the script in the skill.");
@@ -40,9 +58,9 @@ internal sealed class DownloadAndRunRule : ILineRule
         }
 
         var fromGit = false;
-        if (text.Contains("git", StringComparison.Ordinal) && (text.Contains("git+", StringComparison.Ordinal) || text.Contains("github:", StringComparison.Ordinal)))
+        if (git)
         {
-            foreach (Match match in FromGit.Matches(text))
+            foreach (Match match in FromGit().Matches(text))
             {
                 fromGit = true;
                 sink.Add(ErrorCodes.ScanRunFromGit, number, match.Index + 1,
@@ -50,10 +68,9 @@ internal sealed class DownloadAndRunRule : ILineRule
             }
         }
 
-        // npx, dlx, bunx and npm exec all end in "x" before their package.
-        if (!fromGit && text.Contains("x ", StringComparison.Ordinal) && (text.Contains("npx", StringComparison.Ordinal) || text.Contains("dlx", StringComparison.Ordinal) || text.Contains("bunx", StringComparison.Ordinal) || text.Contains("npm exec", StringComparison.Ordinal)))
+        if (!fromGit && npx)
         {
-            foreach (Match match in Npx.Matches(text))
+            foreach (Match match in Npx().Matches(text))
             {
                 var package = match.Groups["pkg"].Value;
                 var version = VersionOf(package);
@@ -65,9 +82,9 @@ internal sealed class DownloadAndRunRule : ILineRule
             }
         }
 
-        if (!fromGit && text.Contains("pip", StringComparison.Ordinal) && text.Contains("install", StringComparison.Ordinal))
+        if (!fromGit && pip)
         {
-            foreach (Match match in PipInstall.Matches(text))
+            foreach (Match match in PipInstall().Matches(text))
             {
                 var unpinned = Unpinned(match.Groups["args"].Value);
                 if (unpinned.Count > 0)

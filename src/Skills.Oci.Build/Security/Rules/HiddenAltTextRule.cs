@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Skills.Oci.Build.Diagnostics;
 
@@ -7,24 +8,26 @@ namespace Skills.Oci.Build.Security.Rules;
 /// Image alt text is shown only when the image fails to load, yet agents read it as text: alt text
 /// (Markdown <c>![...]</c> or an <c>&lt;img alt&gt;</c>) that reads as instructions is a finding.
 /// </summary>
-internal sealed class HiddenAltTextRule : ILineRule
+internal sealed partial class HiddenAltTextRule : ILineRule
 {
     /// <summary>A description of a chart can be long; instructions have cues well before this.</summary>
     private const int MaxDescriptionWords = 40;
 
-    private static readonly Regex AltText = new(@"!\[(?<alt>[^\]]+)\]\(|<img\b[^>]*?\balt\s*=\s*(?:""(?<alt>[^""]*)""|'(?<alt>[^']*)')",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+    [GeneratedRegex(@"!\[(?<alt>[^\]]+)\]\(|<img\b[^>]*?\balt\s*=\s*(?:""(?<alt>[^""]*)""|'(?<alt>[^']*)')",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex AltText();
 
     private MarkdownFence _fence;
 
-    public void Line(int number, string text, FindingSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> text, FindingSink sink)
     {
         if (_fence.Skip(text) || (!text.Contains("![", StringComparison.Ordinal) && (!text.Contains('<') || !text.Contains("<img", StringComparison.OrdinalIgnoreCase))))
         {
             return;
         }
 
-        foreach (Match match in AltText.Matches(text))
+        foreach (Match match in AltText().Matches(text.ToString()))
         {
             var alt = match.Groups["alt"];
             if (InstructionCues.Find(alt.Value, MaxDescriptionWords) is { } why)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 
@@ -17,7 +18,8 @@ internal sealed class HiddenCommentRule : ILineRule
     private int _line;
     private int _column;
 
-    public void Line(int number, string text, FindingSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> text, FindingSink sink)
     {
         if (_open is null && _fence.Skip(text))
         {
@@ -29,24 +31,26 @@ internal sealed class HiddenCommentRule : ILineRule
         {
             if (_open is null)
             {
-                var start = text.IndexOf("<!--", position, StringComparison.Ordinal);
-                if (start < 0)
+                var found = text[position..].IndexOf("<!--", StringComparison.Ordinal);
+                if (found < 0)
                 {
                     return;
                 }
 
+                var start = position + found;
                 (_open, _line, _column) = (new StringBuilder(), number, start + 1);
                 position = start + 4;
             }
 
-            var end = text.IndexOf("-->", position, StringComparison.Ordinal);
-            if (end < 0)
+            var close = text[position..].IndexOf("-->", StringComparison.Ordinal);
+            if (close < 0)
             {
-                _open.Append(text, position, text.Length - position).Append(' ');
+                _open.Append(text[position..]).Append(' ');
                 return;
             }
 
-            _open.Append(text, position, end - position);
+            var end = position + close;
+            _open.Append(text[position..end]);
             Close(sink);
             position = end + 3;
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Skills.Oci.Build.Security.Rules;
 
 /// <summary>
@@ -44,9 +46,10 @@ internal struct MarkdownFence
     private string? _open;
 
     /// <summary>Consumes a line; true when the line is a fence or inside a fenced block.</summary>
-    public bool Skip(string line)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Skip(ReadOnlySpan<char> line)
     {
-        var trimmed = line.AsSpan().TrimStart();
+        var trimmed = line.TrimStart();
         var marker = trimmed.StartsWith("```", StringComparison.Ordinal) ? "```" : trimmed.StartsWith("~~~", StringComparison.Ordinal) ? "~~~" : null;
         if (_open is null)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Skills.Oci.Build.Diagnostics;
 
@@ -20,20 +21,32 @@ internal sealed class InvisibleCharacterRule : ILineRule
     /// <summary>
     /// Every UTF-16 unit that can start a finding: the BMP format characters and variation selectors,
     /// and high surrogates (tags, the supplement's selectors and other format characters are astral).
-    /// A line holding none of them, accented prose included, is skipped with one vectorized search.
     /// </summary>
-    private static readonly System.Buffers.SearchValues<char> Candidates = System.Buffers.SearchValues.Create(
-        Enumerable.Range(0x80, 0x10000 - 0x80)
-            .Where(c => c is >= 0xD800 and <= 0xDBFF or >= 0xFE00 and <= 0xFE0F || (c is < 0xD800 or > 0xDFFF && CharUnicodeInfo.GetUnicodeCategory((char)c) == UnicodeCategory.Format))
-            .Select(c => (char)c).ToArray());
+    private static readonly char[] CandidateChars = Enumerable.Range(0x80, 0x10000 - 0x80)
+        .Where(c => c is >= 0xD800 and <= 0xDBFF or >= 0xFE00 and <= 0xFE0F || (c is < 0xD800 or > 0xDFFF && CharUnicodeInfo.GetUnicodeCategory((char)c) == UnicodeCategory.Format))
+        .Select(c => (char)c).ToArray();
 
-    public void Line(int number, string text, FindingSink sink)
+    /// <summary>A line holding none of them, accented prose included, is skipped without decoding a character.</summary>
+    private static readonly System.Buffers.SearchValues<char> Candidates = System.Buffers.SearchValues.Create(CandidateChars);
+
+    /// <summary>
+    /// Latin, Greek and Cyrillic letters lie below U+0600, where the only candidate is the soft hyphen: one
+    /// vectorized range search and one for the few candidates down there pass over such prose, which the
+    /// candidate set's bitmap would otherwise test letter by letter.
+    /// </summary>
+    private const char DenseFrom = '\u0600';
+
+    private static readonly System.Buffers.SearchValues<char> CandidatesBelowDense = System.Buffers.SearchValues.Create(CandidateChars.Where(c => c < DenseFrom).ToArray());
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> line, FindingSink sink)
     {
-        if (text.AsSpan().IndexOfAny(Candidates) < 0)
+        if (!MayHoldCandidate(line) || line.IndexOfAny(Candidates) < 0)
         {
             return;
         }
 
+        var text = line.ToString();
         var previous = -1;
         string? runCode = null;
         var runStart = 0;
@@ -100,6 +113,9 @@ internal sealed class InvisibleCharacterRule : ILineRule
     public void End(FindingSink sink)
     {
     }
+
+    private static bool MayHoldCandidate(ReadOnlySpan<char> line) =>
+        line.IndexOfAnyInRange(DenseFrom, '\uFFFF') >= 0 || line.IndexOfAny(CandidatesBelowDense) >= 0;
 
     private static string? Classify(int value, int previous, int next, bool fileStart) => value switch
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Security.Rules;
@@ -18,15 +19,17 @@ internal sealed class NetworkEndpointRule : ILineRule
 
     private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Line(int number, string text, FindingSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> text, FindingSink sink)
     {
         var from = 0;
-        int separator;
-        while ((separator = text.IndexOf("://", from, StringComparison.Ordinal)) >= 0)
+        int found;
+        while ((found = text[from..].IndexOf("://", StringComparison.Ordinal)) >= 0)
         {
+            var separator = from + found;
             from = separator + 3;
-            var https = separator >= 5 && text.AsSpan(separator - 5, 5).Equals("https", StringComparison.OrdinalIgnoreCase);
-            var http = !https && separator >= 4 && text.AsSpan(separator - 4, 4).Equals("http", StringComparison.OrdinalIgnoreCase);
+            var https = separator >= 5 && text.Slice(separator - 5, 5).Equals("https", StringComparison.OrdinalIgnoreCase);
+            var http = !https && separator >= 4 && text.Slice(separator - 4, 4).Equals("http", StringComparison.OrdinalIgnoreCase);
             var start = separator - (https ? 5 : 4);
             if ((!https && !http) || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
             {
@@ -63,12 +66,12 @@ internal sealed class NetworkEndpointRule : ILineRule
     }
 
     /// <summary>The host after <c>://</c>: a bracketed IPv6 address, or letters, digits, '-' and '.' (no trailing dot).</summary>
-    private static string Host(string text, int start)
+    private static string Host(ReadOnlySpan<char> text, int start)
     {
         if (start < text.Length && text[start] == '[')
         {
-            var close = text.IndexOf(']', start);
-            return close > start ? text[start..(close + 1)] : string.Empty;
+            var close = text[start..].IndexOf(']');
+            return close > 0 ? text.Slice(start, close + 1).ToString() : string.Empty;
         }
 
         var end = start;
@@ -77,7 +80,7 @@ internal sealed class NetworkEndpointRule : ILineRule
             end++;
         }
 
-        return text[start..end].Trim('.', '-');
+        return text[start..end].Trim(".-").ToString();
     }
 
     private static bool IsReserved(string host) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Skills.Oci.Build.Diagnostics;
 
 namespace Skills.Oci.Build.Security.Rules;
@@ -17,11 +18,12 @@ internal sealed class ScriptRule(ScanFile file) : ILineRule
 
     public static bool IsScriptExtension(string extension) => ScriptExtensions.Contains(extension);
 
-    public void Line(int number, string text, FindingSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Line(int number, ReadOnlySpan<char> text, FindingSink sink)
     {
         if (number == 1 && text.TrimStart('\uFEFF').StartsWith("#!", StringComparison.Ordinal))
         {
-            _shebang = text.TrimStart('\uFEFF').Trim();
+            _shebang = text.TrimStart('\uFEFF').Trim().ToString();
         }
     }
 
