@@ -49,6 +49,36 @@ public sealed class BackgroundRestoreTests(RegistryFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task An_entry_project_that_is_up_to_date_still_opens_the_session_for_a_referenced_project_that_is_not()
+    {
+        using var publisher = new RegistrySkillPublisher(fixture.Registry, "consume-background-entry-current");
+        await publisher.PublishAsync("alpha", "1.0.0");
+        await publisher.PublishAsync("beta", "1.0.0");
+        using var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("src/Lib/Lib.csproj", (publisher.Repo("beta"), "1.0.0"));
+        repo.WriteProject("src/App/App.csproj", [(publisher.Repo("alpha"), "1.0.0")],
+            extra: """  <ItemGroup><ProjectReference Include="../Lib/Lib.csproj" /></ItemGroup>""" + Environment.NewLine);
+        var cli = repo.Cli("src/App");
+        Assert.True((await cli.RunAsync("restore")).Succeeded);
+        var again = await cli.RunAsync("restore", "-v:d");
+        Assert.True(again.Succeeded, again.ToString());
+        Assert.DoesNotContain(BackgroundMessage, again.Output, StringComparison.Ordinal);
+
+        // Only the referenced project changed (a skill folder is shared by the root, so deleting one would
+        // make every project's check fail): the entry's own check finds it up to date, Lib's does not.
+        var lib = repo.File("src/Lib/Lib.csproj");
+        File.SetLastWriteTimeUtc(lib, DateTime.UtcNow.AddSeconds(2));
+        var result = await cli.RunAsync("restore", "-v:d");
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("App.csproj: Skills are up to date (1 skill).", result.Output, StringComparison.Ordinal);
+        var background = result.Output.Split('\n').Where(l => l.Contains(BackgroundMessage, StringComparison.Ordinal)).ToList();
+        Assert.Single(background);
+        Assert.Contains("Lib.csproj", background[0], StringComparison.Ordinal);
+        Assert.Contains("Lib.csproj: Skills are up to date (1 skill).", result.Output, StringComparison.Ordinal);
+    }
+
     private static string WithoutTimes(byte[] lockBytes) =>
         System.Text.RegularExpressions.Regex.Replace(System.Text.Encoding.UTF8.GetString(lockBytes), "\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\"", "\"<time>\"");
 
