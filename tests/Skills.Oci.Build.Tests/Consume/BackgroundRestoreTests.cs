@@ -20,10 +20,7 @@ public sealed class BackgroundRestoreTests(RegistryFixture fixture)
 
         async Task<(DotnetResult Result, byte[] Lock, ConsumerWorkspace Repo)> RestoreAsync(params string[] arguments)
         {
-            var repo = await ConsumerWorkspace.CreateAsync();
-            repo.WriteProject("src/Lib/Lib.csproj", (publisher.Repo("beta"), "1.0.0"));
-            repo.WriteProject("src/App/App.csproj", [(publisher.Repo("alpha"), "1.0.0")],
-                extra: """  <ItemGroup><ProjectReference Include="../Lib/Lib.csproj" /></ItemGroup>""" + Environment.NewLine);
+            var repo = await AppAndLibAsync(publisher);
             var result = await repo.Cli("src/App").RunAsync(["restore", "-v:d", .. arguments]);
             return (result, File.Exists(repo.LockPath) ? File.ReadAllBytes(repo.LockPath) : [], repo);
         }
@@ -55,10 +52,7 @@ public sealed class BackgroundRestoreTests(RegistryFixture fixture)
         using var publisher = new RegistrySkillPublisher(fixture.Registry, "consume-background-entry-current");
         await publisher.PublishAsync("alpha", "1.0.0");
         await publisher.PublishAsync("beta", "1.0.0");
-        using var repo = await ConsumerWorkspace.CreateAsync();
-        repo.WriteProject("src/Lib/Lib.csproj", (publisher.Repo("beta"), "1.0.0"));
-        repo.WriteProject("src/App/App.csproj", [(publisher.Repo("alpha"), "1.0.0")],
-            extra: """  <ItemGroup><ProjectReference Include="../Lib/Lib.csproj" /></ItemGroup>""" + Environment.NewLine);
+        using var repo = await AppAndLibAsync(publisher);
         var cli = repo.Cli("src/App");
         Assert.True((await cli.RunAsync("restore")).Succeeded);
         var again = await cli.RunAsync("restore", "-v:d");
@@ -77,6 +71,16 @@ public sealed class BackgroundRestoreTests(RegistryFixture fixture)
         Assert.Single(background);
         Assert.Contains("Lib.csproj", background[0], StringComparison.Ordinal);
         Assert.Contains("Lib.csproj: Skills are up to date (1 skill).", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>src/App (skill alpha) with a ProjectReference to src/Lib (skill beta).</summary>
+    private static async Task<ConsumerWorkspace> AppAndLibAsync(RegistrySkillPublisher publisher)
+    {
+        var repo = await ConsumerWorkspace.CreateAsync();
+        repo.WriteProject("src/Lib/Lib.csproj", (publisher.Repo("beta"), "1.0.0"));
+        repo.WriteProject("src/App/App.csproj", [(publisher.Repo("alpha"), "1.0.0")],
+            extra: """  <ItemGroup><ProjectReference Include="../Lib/Lib.csproj" /></ItemGroup>""" + Environment.NewLine);
+        return repo;
     }
 
     private static string WithoutTimes(byte[] lockBytes) =>
