@@ -2,8 +2,8 @@
 # The bench suite (docs/performance.md): restore and push through the SDK packed from this checkout,
 # each figure a ratio against a peer measured in the same run, against a private docker-registry
 # and a 50 ms latency proxy. Prints a table and writes bench/results/<UTC time>.json and latest.json.
-# Usage: bench/run.sh [--quick] [--only scan]   (--quick: 1 run instead of the median of 3, and 10/40/100 skills;
-# --only scan: only the content scan's rows)
+# Usage: bench/run.sh [--quick] [--only SECTIONS]   (--quick: 1 run instead of the median of 3, and 10/40/100 skills;
+# --only restore,push,marginal,sync,scan: only those sections' rows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

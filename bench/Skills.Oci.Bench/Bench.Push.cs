@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Skills.Oci.Bench;
 
 public sealed partial class Bench
@@ -10,6 +12,8 @@ public sealed partial class Bench
     /// manifest PUT), against <c>skopeo copy oci: docker://</c>; and the peak RSS of the two runs.
     /// Every round pushes fresh random content, for each tool its own, so neither can skip or mount a
     /// blob it pushed before (skopeo remembers blob locations across runs).
+    /// The figure is the median of each round's own difference (<see cref="DifferenceRuns"/> rounds),
+    /// not the difference of two medians.
     /// </summary>
     public async Task<IReadOnlyList<ResultRow>> PushRowsAsync()
     {
@@ -17,9 +21,10 @@ public sealed partial class Bench
         var fresh = new List<CommandResult>();
         var noOp = new List<CommandResult>();
         var skopeo = new List<double>();
-        for (var run = 0; run < _runs; run++)
+        var rounds = DifferenceRuns;
+        for (var run = 0; run < rounds; run++)
         {
-            Progress($"push of 50 MiB (run {run + 1}/{_runs})");
+            Progress($"push of 50 MiB (round {run + 1}/{rounds})");
             var ours = await _skills.PackAsync($"push-ours-{run}", PushPayload, _cancellationToken);
             var theirs = await _skills.PackAsync($"push-skopeo-{run}", PushPayload, _cancellationToken);
             string[] push =
@@ -49,7 +54,8 @@ public sealed partial class Bench
         }
 
         var overhead = Median(noOp.Select(r => r.Seconds));
-        var marginal = Median(fresh.Select(r => r.Seconds)) - overhead;
+        var marginals = fresh.Zip(noOp, (push, again) => push.Seconds - again.Seconds).ToList();
+        var marginal = Median(marginals);
         var freshRss = Median(fresh.Select(r => (double)(r.MaxRssKiB ?? 0)));
         var noOpRss = Median(noOp.Select(r => (double)(r.MaxRssKiB ?? 0)));
         return
@@ -60,7 +66,7 @@ public sealed partial class Bench
                 marginal,
                 Median(skopeo),
                 1.0,
-                $"dotnet msbuild -t:PushSkill of a new 50 MiB layout minus the same command once the blobs are there ({overhead:0.00} s); peer: skopeo copy oci: -> docker://"),
+                $"dotnet msbuild -t:PushSkill of a new 50 MiB layout minus the same command once the blobs are there ({overhead:0.00} s), median of {rounds} rounds' differences ({string.Join(", ", marginals.Select(m => m.ToString("0.00", CultureInfo.InvariantCulture)))} s); peer: skopeo copy oci: -> docker://"),
             new ResultRow(
                 "push-memory",
                 "peak memory growth of that push",

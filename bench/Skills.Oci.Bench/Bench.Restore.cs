@@ -89,11 +89,12 @@ public sealed partial class Bench
         }
 
         var times = sizes.Select(_ => new List<double>()).ToArray();
-        for (var run = 0; run < _runs; run++)
+        var runs = _quick ? 1 : DifferenceRuns;
+        for (var run = 0; run < runs; run++)
         {
             for (var i = 0; i < sizes.Length; i++)
             {
-                Progress($"cold restore, {sizes[i]} small skills (run {run + 1}/{_runs})");
+                Progress($"cold restore, {sizes[i]} small skills (run {run + 1}/{runs})");
                 projects[i].ResetToClone();
                 DeleteCache();
                 times[i].Add((await RestoreCheckedAsync(projects[i], sizes[i])).Seconds);

@@ -35,6 +35,13 @@ public sealed partial class Bench
 
     public int Runs => _runs;
 
+    /// <summary>
+    /// Runs of the rows whose figure is a difference of two whole commands (the marginal push, the
+    /// cost per added skill): start-up noise of either command lands in the difference whole, and
+    /// their runs are short, so they take more.
+    /// </summary>
+    private int DifferenceRuns => _quick ? 3 : 5;
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -2,7 +2,8 @@
 // feed, starts a private docker-registry and a latency proxy, publishes synthetic skills, and
 // measures restore and push through the packed SDK, each against a peer measured in the same run.
 // Ratios, not absolute times, are what stay comparable on a shared, noisy machine.
-// Usage: bench/run.sh [--quick] [--only scan]  (or: dotnet Skills.Oci.Bench.dll [--quick] [--only scan] [--work DIR] [--repo DIR] [--results DIR])
+// Usage: bench/run.sh [--quick] [--only SECTIONS]  (or: dotnet Skills.Oci.Bench.dll [--quick] [--only SECTIONS] [--work DIR] [--repo DIR] [--results DIR]);
+// SECTIONS is a comma-separated subset of restore, push, marginal, sync, scan.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Skills.Oci.Bench;
@@ -63,15 +64,30 @@ try
 
     var bench = new Bench(work, commands, feed, registry, proxy, skills, cache, quick, token);
     var rows = new List<ResultRow>();
-    if (!OnlyScan())
+    if (Runs("restore"))
     {
         rows.AddRange(await bench.RestoreRowsAsync());
+    }
+
+    if (Runs("push"))
+    {
         rows.AddRange(await bench.PushRowsAsync());
+    }
+
+    if (Runs("marginal"))
+    {
         rows.AddRange(await bench.MarginalRowsAsync());
+    }
+
+    if (Runs("sync"))
+    {
         rows.Add(await bench.SyncRowAsync());
     }
 
-    rows.AddRange(await bench.ScanRowsAsync());
+    if (Runs("scan"))
+    {
+        rows.AddRange(await bench.ScanRowsAsync());
+    }
 
     var report = new BenchReport(started, await CommitAsync(), quick, bench.Runs, machine, rows);
     Console.WriteLine();
@@ -116,11 +132,11 @@ void Stop(PosixSignalContext context)
     cancel.Cancel();
 }
 
-// --only scan: the content scan's rows alone.
-bool OnlyScan()
+// --only restore,push: those sections' rows alone (to iterate on one figure); every section without it.
+bool Runs(string section)
 {
     var at = Array.IndexOf(args, "--only");
-    return at >= 0 && at + 1 < args.Length && args[at + 1] == "scan";
+    return at < 0 || (at + 1 < args.Length && args[at + 1].Split(',', StringSplitOptions.TrimEntries).Contains(section));
 }
 
 string? Option(string name)
