@@ -14,6 +14,14 @@ var ownsWork = Option("--work") is null;
 var work = Option("--work") ?? Directory.CreateTempSubdirectory("skills-oci-bench-").FullName;
 var results = Option("--results") ?? Path.Combine(repository, "bench", "results");
 
+string[] sections = ["restore", "push", "marginal", "sync", "scan"];
+if (Array.IndexOf(args, "--only") is var only and >= 0 &&
+    (only + 1 >= args.Length || args[only + 1].Split(',', StringSplitOptions.TrimEntries).Except(sections).Any()))
+{
+    Console.Error.WriteLine($"bench: --only takes a comma-separated list of {string.Join(", ", sections)}");
+    return 2;
+}
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
