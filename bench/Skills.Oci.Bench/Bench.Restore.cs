@@ -142,7 +142,9 @@ public sealed partial class Bench
 
     /// <summary>
     /// Cold restores of a fresh clone of a project referencing <paramref name="names"/> on
-    /// <paramref name="host"/>, beyond the baseline's restore, against parallel skopeo copies.
+    /// <paramref name="host"/>, beyond the baseline's restore, against parallel skopeo copies. The
+    /// figure is a difference of two whole restores, so it takes <see cref="DifferenceRuns"/> rounds
+    /// and the median of each round's own difference.
     /// </summary>
     private async Task<(ConsumerProject Project, ResultRow Row)> ColdRestoreAsync(string id, string link, string host, IReadOnlyList<string> names, ConsumerProject baseline, double goal, string through)
     {
@@ -151,7 +153,7 @@ public sealed partial class Bench
         var peer = new List<double>();
         var skopeo = new List<double>();
         var skopeoRoot = Path.Combine(_work, "skopeo", id);
-        for (var run = 0; run < _runs; run++)
+        for (var run = 0; run < DifferenceRuns; run++)
         {
             baseline.ResetToClone();
             peer.Add((await baseline.RestoreAsync(_commands, _cancellationToken)).Seconds);
@@ -178,9 +180,9 @@ public sealed partial class Bench
         return (consumer, ResultRow.Compare(
             id,
             $"cold restore, {names.Count} x 1 MB skills, {link}",
-            Median(ours) - baselineMedian,
+            Median(ours.Zip(peer, (restore, without) => restore - without)),
             Median(skopeo),
             goal,
-            $"dotnet restore of a fresh clone (lock present, empty cache, no .agents, no obj){through}, minus the same restore of the project without the SDK ({baselineMedian:0.00} s); peer: {names.Count} parallel skopeo copy docker:// -> oci:"));
+            $"dotnet restore of a fresh clone (lock present, empty cache, no .agents, no obj){through}, minus the same restore of the project without the SDK in the same round ({baselineMedian:0.00} s), median of {DifferenceRuns} rounds; peer: {names.Count} parallel skopeo copy docker:// -> oci:"));
     }
 }

@@ -36,9 +36,9 @@ public sealed partial class Bench
     public int Runs => _runs;
 
     /// <summary>
-    /// Runs of the rows whose figure is a difference of two whole commands (the marginal push; the
-    /// cost per added skill, which keeps 1 run with --quick): start-up noise of either command lands
-    /// in the difference whole, and their runs are short, so they take more.
+    /// Runs of the rows whose figure is a difference of two whole commands (the cold restores, the
+    /// marginal push; the cost per added skill, which keeps 1 run with --quick): start-up noise of
+    /// either command lands in the difference whole, so they take more.
     /// </summary>
     private int DifferenceRuns => _quick ? 3 : 5;
 
