@@ -173,25 +173,42 @@ public sealed class OciImageLayout
     /// Lists a manifest in index.json, under <paramref name="refName"/> when given (replacing what that
     /// name pointed at), under a cross-process lock so concurrent writers never lose an entry.
     /// </summary>
-    public async Task AddToIndexAsync(Descriptor manifest, string? refName, CancellationToken cancellationToken)
+    public Task AddToIndexAsync(Descriptor manifest, string? refName, CancellationToken cancellationToken) =>
+        AddToIndexAsync([(manifest, refName)], cancellationToken);
+
+    /// <summary>
+    /// Lists several manifests, in order, as <see cref="AddToIndexAsync(Descriptor, string?, CancellationToken)"/>
+    /// does each: one lock, one read and one write of index.json, however many there are, so a restore
+    /// of n skills does not rewrite an index that grows with each of them n times.
+    /// </summary>
+    public async Task AddToIndexAsync(IReadOnlyList<(Descriptor Manifest, string? RefName)> entries, CancellationToken cancellationToken)
     {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var indexLock = await FileLock.AcquireAsync(IndexPath + ".lock", IndexLockTimeout, cancellationToken).ConfigureAwait(false);
         var manifests = (await ReadIndexAsync(cancellationToken).ConfigureAwait(false)).ToList();
-        var entry = manifest with
+        foreach (var (manifest, refName) in entries)
         {
-            Annotations = refName is null
-                ? manifest.Annotations
-                : new SortedDictionary<string, string>(manifest.Annotations?.ToDictionary(p => p.Key, p => p.Value) ?? [], StringComparer.Ordinal)
-                {
-                    [AnnotationKeys.RefName] = refName,
-                },
-        };
+            var entry = manifest with
+            {
+                Annotations = refName is null
+                    ? manifest.Annotations
+                    : new SortedDictionary<string, string>(manifest.Annotations?.ToDictionary(p => p.Key, p => p.Value) ?? [], StringComparer.Ordinal)
+                    {
+                        [AnnotationKeys.RefName] = refName,
+                    },
+            };
 
-        manifests.RemoveAll(m => refName is null
-            ? m.Digest == manifest.Digest && m.GetAnnotation(AnnotationKeys.RefName) is null
-            : m.GetAnnotation(AnnotationKeys.RefName) == refName);
-        manifests.Add(entry);
+            manifests.RemoveAll(m => refName is null
+                ? m.Digest == manifest.Digest && m.GetAnnotation(AnnotationKeys.RefName) is null
+                : m.GetAnnotation(AnnotationKeys.RefName) == refName);
+            manifests.Add(entry);
+        }
+
         await WriteIndexAsync(manifests, cancellationToken).ConfigureAwait(false);
     }
 

@@ -121,9 +121,11 @@ public sealed class SkillCache
         return await Layout.WriteBlobWhileReadingAsync(descriptor, content, consume, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Lists a manifest in the cache's index.json, so layout tools do not treat it as garbage.</summary>
-    public Task RecordManifestAsync(Descriptor manifest, ImageReference repository, CancellationToken cancellationToken) =>
-        Layout.AddToIndexAsync(manifest with { Annotations = null, Data = null }, $"{repository.RepositoryName}@{manifest.Digest}", cancellationToken);
+    /// <summary>Lists manifests in the cache's index.json (one write for all), so layout tools do not treat them as garbage.</summary>
+    public Task RecordManifestsAsync(IEnumerable<(Descriptor Manifest, ImageReference Repository)> manifests, CancellationToken cancellationToken) =>
+        Layout.AddToIndexAsync(
+            manifests.Select(m => (m.Manifest with { Annotations = null, Data = null }, (string?)$"{m.Repository.RepositoryName}@{m.Manifest.Digest}")).ToList(),
+            cancellationToken);
 
     /// <summary>Opens a cached blob; reading verifies it.</summary>
     public Stream OpenBlob(Descriptor descriptor) => Layout.OpenBlob(descriptor);

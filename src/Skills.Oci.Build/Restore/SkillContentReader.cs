@@ -193,13 +193,22 @@ public sealed class SkillContentReader(SkillCache cache, ISkillSource? source, O
     /// <summary>Opens the cached layer; reading verifies it.</summary>
     public Stream OpenLayer(SkillArtifact artifact) => cache.OpenBlob(artifact.Skill.Layer);
 
-    /// <summary>Records a successfully installed artifact's manifest and config in the cache.</summary>
-    public async Task RememberAsync(SkillArtifact artifact, CancellationToken cancellationToken)
+    /// <summary>Stores a staged artifact's manifest and config in the cache, beside its layer; thread-safe.</summary>
+    public async Task KeepAsync(SkillArtifact artifact, CancellationToken cancellationToken)
     {
         using var measured = Measure("cache record");
         await cache.StoreAsync(artifact.ManifestDescriptor, artifact.ManifestBytes, cancellationToken).ConfigureAwait(false);
         await cache.StoreAsync(artifact.Skill.Config, artifact.ConfigBytes, cancellationToken).ConfigureAwait(false);
-        await cache.RecordManifestAsync(artifact.ManifestDescriptor, artifact.Repository, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lists successfully installed artifacts in the cache's index, in one write for all of them: each
+    /// write rewrites the whole index, which holds every skill the cache ever kept.
+    /// </summary>
+    public async Task ListAsync(IReadOnlyList<SkillArtifact> artifacts, CancellationToken cancellationToken)
+    {
+        using var measured = Measure("cache index");
+        await cache.RecordManifestsAsync(artifacts.Select(a => (a.ManifestDescriptor, a.Repository)), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<byte[]> ReadVerifiedAsync(Stream raw, Descriptor descriptor, string display, CancellationToken cancellationToken)

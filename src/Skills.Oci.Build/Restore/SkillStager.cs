@@ -84,6 +84,7 @@ internal sealed class SkillStager(
             cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, (string? VerifiedBy, Digest ContentDigest, Security.ScanRecord? Scan)>(StringComparer.Ordinal);
         var fatal = false;
+        var remembered = new List<SkillArtifact>();
         foreach (var outcome in outcomes)
         {
             var (entry, changed) = outcome.Item;
@@ -120,13 +121,15 @@ internal sealed class SkillStager(
                 verified[entry.Name] = entry.RegistrySource.Digest.ToString();
             }
 
-            await reader.RememberAsync(staged.Artifact!, cancellationToken).ConfigureAwait(false);
+            remembered.Add(staged.Artifact!);
             transaction.Install(entry.Name, staged.Folder);
             _installed.Add(entry.Name);
             _downloaded += staged.Downloaded ? 1 : 0;
             records[entry.Name] = (staged.VerifiedBy, staged.ContentDigest, staged.Scan?.Record);
         }
 
+        // What staged cleanly stays cached even when another skill failed: the next restore needs no download for it.
+        await reader.ListAsync(remembered, cancellationToken).ConfigureAwait(false);
         if (fatal)
         {
             return new StagingOutcome(desired, _installed, _downloaded, [], verified, _messages) { Failed = true };
@@ -237,6 +240,12 @@ internal sealed class SkillStager(
         using (reader.Measure("content scan"))
         {
             scan = await Scan.ScanAsync(entry, desired, folder, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (scan?.Blocked != true)
+        {
+            // Here rather than after every skill is staged: these small writes overlap the other downloads.
+            await reader.KeepAsync(artifact, cancellationToken).ConfigureAwait(false);
         }
 
         return new StagedSkill(artifact, folder, trust?.VerifiedBy, trust?.Message, tree.Digest, staged.Downloaded, []) { Scan = scan };

@@ -173,6 +173,31 @@ public sealed class SkillRestoreEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_cache_lists_each_installed_manifest_once_by_repository_and_digest_beside_its_config()
+    {
+        var manifests = new Dictionary<string, Descriptor>();
+        foreach (var name in new[] { "gamma", "alpha", "beta" })
+        {
+            manifests[name] = await _ws.Registry.PublishSkillAsync(name, "1.0.0");
+        }
+
+        var result = await _ws.RestoreAsync(Ref("gamma"), Ref("alpha"), Ref("beta"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var cache = new SkillCache(_ws.CachePath);
+        var listed = await cache.Layout.ReadIndexAsync(CancellationToken.None);
+        Assert.Equal(
+            manifests.Select(m => $"{SkillRegistry.Repo(m.Key)}@{m.Value.Digest}").Order(StringComparer.Ordinal),
+            listed.Select(m => m.GetAnnotation(AnnotationKeys.RefName)!).Order(StringComparer.Ordinal));
+        foreach (var manifest in listed)
+        {
+            Assert.True(cache.HasBlob(manifest with { Annotations = null }));
+            var config = OciManifest.Parse(await File.ReadAllBytesAsync(cache.Layout.BlobPath(manifest.Digest))).Config!;
+            Assert.True(cache.HasBlob(config));
+        }
+    }
+
+    [Fact]
     public async Task Restore_again_makes_no_request_and_rewrites_nothing()
     {
         await _ws.Registry.PublishSkillAsync("pdf", "1.0.0");
