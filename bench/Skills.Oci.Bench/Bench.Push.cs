@@ -55,7 +55,6 @@ public sealed partial class Bench
 
         var overhead = Median(noOp.Select(r => r.Seconds));
         var marginals = fresh.Zip(noOp, (push, again) => push.Seconds - again.Seconds).ToList();
-        var marginal = Median(marginals);
         var freshRss = Median(fresh.Select(r => (double)(r.MaxRssKiB ?? 0)));
         var noOpRss = Median(noOp.Select(r => (double)(r.MaxRssKiB ?? 0)));
         return
@@ -63,8 +62,8 @@ public sealed partial class Bench
             ResultRow.Compare(
                 "push",
                 "marginal push of 50 MB (-t:PushSkill of a packed layout)",
-                marginal,
-                Median(skopeo),
+                marginals,
+                skopeo,
                 1.0,
                 $"dotnet msbuild -t:PushSkill of a new 50 MiB layout minus the same command once the blobs are there ({overhead:0.00} s), median of {rounds} rounds' differences ({string.Join(", ", marginals.Select(m => m.ToString("0.00", CultureInfo.InvariantCulture)))} s); peer: skopeo copy oci: -> docker://"),
             new ResultRow(

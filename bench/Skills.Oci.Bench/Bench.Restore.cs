@@ -43,15 +43,15 @@ public sealed partial class Bench
         rows.Add(ResultRow.Compare(
             "noop",
             $"no-op restore, {LargeSkills} locked skills",
-            Median(noOp),
-            Median(noOpBaseline),
+            noOp,
+            noOpBaseline,
             1.03,
             "dotnet restore of the restored project again vs the same project without the SDK and skills"));
         rows.Add(ResultRow.Compare(
             "noop-vs-sdk",
             $"no-op restore, {LargeSkills} locked skills, vs an empty SDK",
-            Median(noOp),
-            Median(noOpEmptySdk),
+            noOp,
+            noOpEmptySdk,
             1.03,
             "the same no-op restore vs the same project adding an MSBuild SDK that imports nothing: NuGet's msbuild-sdks resolver costs both the same, so this is what the skills and our targets cost"));
 
@@ -95,7 +95,7 @@ public sealed partial class Bench
         }
 
         var times = sizes.Select(_ => new List<double>()).ToArray();
-        var runs = _quick ? 1 : DifferenceRuns;
+        var runs = _quick ? 1 : MarginalRuns;
         for (var run = 0; run < runs; run++)
         {
             for (var i = 0; i < sizes.Length; i++)
@@ -107,21 +107,23 @@ public sealed partial class Bench
             }
         }
 
-        var medians = times.Select(Median).ToArray();
+        // Each step is the median of its rounds' own differences (the sizes run back to back in a
+        // round, so a slow spell of the machine lands on both sides of a difference).
+        var steps = Enumerable.Range(1, sizes.Length - 1)
+            .Select(i => times[i].Zip(times[i - 1], (larger, smaller) => (larger - smaller) * 1000 / (sizes[i] - sizes[i - 1])).ToList())
+            .ToList();
+        var perSkill = steps.Select(Median).ToList();
         var rows = new List<ResultRow>();
-        var perSkill = new List<double>();
         for (var i = 1; i < sizes.Length; i++)
         {
-            var ms = (medians[i] - medians[i - 1]) * 1000 / (sizes[i] - sizes[i - 1]);
-            perSkill.Add(ms);
             rows.Add(new ResultRow(
                 $"marginal-{sizes[i - 1]}-{sizes[i]}",
                 $"cost per added small skill, {sizes[i - 1]}->{sizes[i]}",
-                new Figure(ms, "ms/skill"),
+                new Figure(perSkill[i - 1], "ms/skill"),
                 null,
                 null,
                 null,
-                $"cold restore in place (lock present, empty cache, {InPlace}): {sizes[i - 1]} skills {medians[i - 1]:0.00} s, {sizes[i]} skills {medians[i]:0.00} s"));
+                $"cold restore in place (lock present, empty cache, {InPlace}): {sizes[i - 1]} skills {Median(times[i - 1]):0.00} s, {sizes[i]} skills {Median(times[i]):0.00} s (medians); the cost is the median of {runs} rounds' differences"));
         }
 
         var last = $"{sizes[^2]}->{sizes[^1]}";
@@ -136,7 +138,10 @@ public sealed partial class Bench
             new Goal(1.2, OnRatio: true),
             perSkill[0] >= NoiseFloorMs
                 ? "flat is 1.0: the restore scales linearly with the number of skills"
-                : $"no ratio: 10->40 costs {perSkill[0]:0} ms per skill, under the {NoiseFloorMs} ms noise floor; compare the ms/skill rows"));
+                : $"no ratio: 10->40 costs {perSkill[0]:0} ms per skill, under the {NoiseFloorMs} ms noise floor; compare the ms/skill rows")
+        {
+            Rounds = steps[^1].Zip(steps[0], (largest, smallest) => new Round(largest, smallest)).ToList(),
+        });
         return rows;
     }
 
@@ -180,8 +185,8 @@ public sealed partial class Bench
         return (consumer, ResultRow.Compare(
             id,
             $"cold restore, {names.Count} x 1 MB skills, {link}",
-            Median(ours.Zip(peer, (restore, without) => restore - without)),
-            Median(skopeo),
+            ours.Zip(peer, (restore, without) => restore - without).ToList(),
+            skopeo,
             goal,
             $"dotnet restore of a fresh clone (lock present, empty cache, no .agents, no obj){through}, minus the same restore of the project without the SDK in the same round ({baselineMedian:0.00} s), median of {DifferenceRuns} rounds; peer: {names.Count} parallel skopeo copy docker:// -> oci:"));
     }

@@ -34,8 +34,8 @@ public sealed partial class Bench
             rows.Add(ResultRow.Compare(
                 id,
                 $"content scan, cold restore of {LargeSkills} x 1 MB {(text ? "Markdown" : "binary")} skills",
-                Median(warn),
-                Median(off),
+                warn,
+                off,
                 1.05,
                 $"dotnet restore of a fresh clone (lock present, empty cache) with SkillsSecurityMode=warn vs =off, loopback"));
         }

@@ -37,10 +37,16 @@ public sealed partial class Bench
 
     /// <summary>
     /// Runs of the rows whose figure is a difference of two whole commands (the cold restores, the
-    /// marginal push; the cost per added skill, which keeps 1 run with --quick): start-up noise of
-    /// either command lands in the difference whole, so they take more.
+    /// marginal push): start-up noise of either command lands in the difference whole, so they take more.
     /// </summary>
     private int DifferenceRuns => _quick ? 3 : 5;
+
+    /// <summary>
+    /// Rounds of the cost per added skill. Its first step adds 30 skills to a restore of about a
+    /// second, so one round's difference carries that restore's noise divided by only 30: with 5
+    /// rounds, its figure moved between 5 and 13 ms per skill in three runs of one commit.
+    /// </summary>
+    private const int MarginalRuns = 9;
 
     public static double Median(IEnumerable<double> values)
     {

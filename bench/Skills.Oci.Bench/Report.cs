@@ -22,9 +22,20 @@ public sealed record Goal(double Limit, bool OnRatio)
     public string Text => Limit == 0 ? "0" : "<= " + Limit.ToString(OnRatio ? "0.0#" : "0.##", CultureInfo.InvariantCulture);
 }
 
+/// <summary>One round of a compared row: ours and the peer measured back to back, in the row's unit.</summary>
+public sealed record Round(double Ours, double Peer);
+
 /// <summary>One line of the table. <see cref="Detail"/> says what was measured, for the JSON reader.</summary>
 public sealed record ResultRow(string Id, string What, Figure? Ours, Figure? Peer, double? Ratio, Goal? Goal, string Detail)
 {
+    /// <summary>Each round's own pair, so a reader can tell a missed goal from the machine's noise and compare commits round by round.</summary>
+    public IReadOnlyList<Round>? Rounds { get; init; }
+
+    /// <summary>The lowest and highest ratio of a single round; null with fewer than two rounds.</summary>
+    public string? Spread => Rounds is { Count: > 1 } rounds && rounds.All(r => r.Peer > 0)
+        ? string.Create(CultureInfo.InvariantCulture, $"{rounds.Min(r => r.Ours / r.Peer):0.00}-{rounds.Max(r => r.Ours / r.Peer):0.00}")
+        : null;
+
     /// <summary>Null when there is no goal, nothing was measured (a row kept for a command that does not exist yet), or no ratio can be told from noise.</summary>
     public bool? Met => Goal is null || Ours is null
         ? null
@@ -32,6 +43,10 @@ public sealed record ResultRow(string Id, string What, Figure? Ours, Figure? Pee
 
     public static ResultRow Compare(string id, string what, double ours, double peer, double goal, string detail) =>
         new(id, what, new Figure(ours, "s"), new Figure(peer, "s"), ours / peer, new Goal(goal, OnRatio: true), detail);
+
+    /// <summary>A row from rounds of back-to-back pairs: the medians of each side, their ratio, and the rounds kept.</summary>
+    public static ResultRow Compare(string id, string what, IReadOnlyList<double> ours, IReadOnlyList<double> peer, double goal, string detail) =>
+        Compare(id, what, Bench.Median(ours), Bench.Median(peer), goal, detail) with { Rounds = ours.Zip(peer, (o, p) => new Round(o, p)).ToList() };
 }
 
 /// <summary>The machine a run came from; ratios travel between machines, absolute times do not.</summary>
@@ -50,13 +65,14 @@ public sealed record BenchReport(DateTimeOffset Date, string Commit, bool Quick,
 
     public string ToTable()
     {
-        string[] header = ["what", "ours", "peer", "ratio", "goal", "met?"];
+        string[] header = ["what", "ours", "peer", "ratio", "rounds", "goal", "met?"];
         var lines = Rows.Select(r => new[]
         {
             r.What,
             r.Ours?.ToString() ?? "n/a",
             r.Peer?.ToString() ?? "-",
             r.Ratio?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",
+            r.Spread ?? "-",
             r.Goal is null ? "-" : r.Goal.OnRatio ? r.Goal.Text : $"{r.Goal.Text} {r.Ours?.Unit}",
             r.Met switch { true => "yes", false => "NO", null => "-" },
         }).ToList();
