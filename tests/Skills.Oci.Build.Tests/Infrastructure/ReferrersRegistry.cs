@@ -92,7 +92,7 @@ public sealed partial class ReferrersRegistry : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
-        _requests.Enqueue(new RegistryRequest(request.Method, path + request.QueryString, context.Response.StatusCode, request.Headers.UserAgent.ToString()));
+        _requests.Enqueue(new RegistryRequest(request.Method, path + request.QueryString, context.Response.StatusCode, request.Headers.UserAgent.ToString()) { Protocol = request.Protocol });
     }
 
     private async Task StartUploadAsync(HttpContext context, string name, CancellationToken cancellationToken)

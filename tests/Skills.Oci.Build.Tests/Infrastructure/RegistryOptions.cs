@@ -33,6 +33,9 @@ public sealed record BasicAuthUser(string Username, string Password)
 /// <summary>One line of the registry's access log (combined log format).</summary>
 public sealed record RegistryRequest(string Method, string PathAndQuery, int Status, string UserAgent)
 {
+    /// <summary>The protocol the request came over, as the access log names it (<c>HTTP/1.1</c>, <c>HTTP/2.0</c>); empty where the log does not say.</summary>
+    public string Protocol { get; init; } = string.Empty;
+
     /// <summary>The path without its query string.</summary>
     public string Path => PathAndQuery.Split('?', 2)[0];
 

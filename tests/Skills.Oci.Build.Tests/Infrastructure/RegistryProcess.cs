@@ -312,7 +312,10 @@ public sealed partial class RegistryProcess : IAsyncDisposable
                     match.Groups["method"].Value,
                     match.Groups["target"].Value,
                     int.Parse(match.Groups["status"].Value, CultureInfo.InvariantCulture),
-                    match.Groups["agent"].Value));
+                    match.Groups["agent"].Value)
+                {
+                    Protocol = match.Groups["protocol"].Value,
+                });
             }
         }
     }
@@ -384,6 +387,6 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     private static partial Regex ListeningLine();
 
     // 127.0.0.1 - - [25/Nov/2026:03:34:41 +0000] "GET /v2/ HTTP/1.1" 200 2 "" "curl/7.88.1"
-    [GeneratedRegex("""\] "(?<method>[A-Z]+) (?<target>\S+) HTTP/[\d.]+" (?<status>\d{3}) \S+ "(?:[^"\\]|\\.)*" "(?<agent>(?:[^"\\]|\\.)*)"$""")]
+    [GeneratedRegex("""\] "(?<method>[A-Z]+) (?<target>\S+) (?<protocol>HTTP/[\d.]+)" (?<status>\d{3}) \S+ "(?:[^"\\]|\\.)*" "(?<agent>(?:[^"\\]|\\.)*)"$""")]
     private static partial Regex CombinedLogLine();
 }

@@ -264,6 +264,43 @@ public sealed class AuthenticationTests : IDisposable
     }
 
     [Fact]
+    public async Task Tls_requests_go_over_http2_and_concurrent_ones_share_one_connection()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { Tls = true, AccessLog = true });
+        using var client = ClientWith(new Dictionary<string, string?>(), new RegistryClientOptions
+        {
+            AdditionalTrustedCertificates = [registry.TlsCertificate!],
+        });
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/h2");
+        var artifact = SampleArtifact.Create("h2");
+        await artifact.PushAsync(client, repository, "1.0.0");
+        var manifest = await client.FetchManifestAsync(repository.WithTag("1.0.0"));
+
+        // Over HTTP/1.1 eight requests in flight need eight connections; over HTTP/2 they are streams of one.
+        var fetched = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.FetchManifestAsync(repository, manifest.Descriptor)));
+
+        Assert.All(fetched, f => Assert.Equal(artifact.Manifest, f.Bytes));
+        var requests = await registry.WaitForRequestsAsync();
+        Assert.Contains(requests, r => r.Method == "PUT");
+        Assert.All(requests, r => Assert.Equal("HTTP/2.0", r.Protocol));
+        Assert.Single(RemoteAddresses(registry.StandardError, "/v2/auth/h2/"));
+    }
+
+    [Fact]
+    public async Task Plain_http_requests_stay_on_http1()
+    {
+        await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { AccessLog = true });
+        using var client = ClientWith(new Dictionary<string, string?>());
+        var repository = ImageReference.Parse($"{registry.HostPort}/auth/h1");
+
+        await SampleArtifact.Create("h1").PushAsync(client, repository, "1.0.0");
+
+        var requests = await registry.WaitForRequestsAsync();
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal("HTTP/1.1", r.Protocol));
+    }
+
+    [Fact]
     public async Task Tls_with_an_untrusted_certificate_fails_as_unreachable_and_says_why()
     {
         await using var registry = await RegistryProcess.StartAsync(new RegistryOptions { Tls = true });
@@ -302,4 +339,11 @@ public sealed class AuthenticationTests : IDisposable
 
         Assert.Equal(["1.0.0"], await client.ListTagsAsync(repository));
     }
+
+    /// <summary>The client address and port of each request under <paramref name="path"/> in distribution's application log: one per connection.</summary>
+    private static HashSet<string> RemoteAddresses(string log, string path) =>
+        log.Split('\n')
+            .Where(line => line.Contains("msg=\"response completed\"", StringComparison.Ordinal) && line.Contains($"http.request.uri=\"{path}", StringComparison.Ordinal))
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, "http\\.request\\.remoteaddr=\"(?<address>[^\"]+)\"").Groups["address"].Value)
+            .ToHashSet(StringComparer.Ordinal);
 }
