@@ -82,9 +82,12 @@ public sealed partial class Bench
     }
 
     /// <summary>A restore that must leave exactly <paramref name="skills"/> skill folders, so a silently skipped restore is not timed as a fast one.</summary>
-    private async Task<CommandResult> RestoreCheckedAsync(ConsumerProject consumer, int skills, params string[] properties)
+    private Task<CommandResult> RestoreCheckedAsync(ConsumerProject consumer, int skills, params string[] properties) =>
+        RestoreCheckedAsync(consumer, skills, _commands, properties);
+
+    private async Task<CommandResult> RestoreCheckedAsync(ConsumerProject consumer, int skills, Commands commands, params string[] properties)
     {
-        var result = await consumer.RestoreAsync(_commands, _cancellationToken, properties);
+        var result = await consumer.RestoreAsync(commands, _cancellationToken, properties);
         var folder = Path.Combine(consumer.Root, ".agents", "skills");
         var found = Directory.Exists(folder) ? Directory.GetDirectories(folder).Length : 0;
         if (found != skills)

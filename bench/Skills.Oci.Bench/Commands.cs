@@ -26,6 +26,10 @@ public sealed class Commands
         _environment = new Dictionary<string, string>(environment, StringComparer.Ordinal);
     }
 
+    /// <summary>The same isolated environment plus one variable, for a row that measures its effect.</summary>
+    public Commands With(string name, string value) =>
+        new(new Dictionary<string, string>(_environment, StringComparer.Ordinal) { [name] = value });
+
     /// <summary>Runs a command to its end; a non-zero exit is an error carrying the output.</summary>
     public async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, string? workingDirectory, CancellationToken cancellationToken, bool measureMemory = false)
     {
